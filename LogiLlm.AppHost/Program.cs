@@ -1,0 +1,36 @@
+using LogiLlm.AppHost.Cache;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var cache = builder.AddLogiLlmCache("cache");
+
+// The model the services call. Without a provider/key the app runs offline on the default provider.
+var llmProvider = builder.AddParameter("llm-provider", () => builder.Configuration["Parameters:llm-provider"] ?? "mock");
+var llmModel = builder.AddParameter("llm-model", () => builder.Configuration["Parameters:llm-model"] ?? string.Empty);
+var llmEndpoint = builder.AddParameter("llm-endpoint", () => builder.Configuration["Parameters:llm-endpoint"] ?? string.Empty);
+var llmApiKey = builder.AddParameter("llm-api-key", () => builder.Configuration["Parameters:llm-api-key"] ?? string.Empty, secret: true);
+
+var trainer = builder.AddProject<Projects.LogiLlm_Trainer>("trainer")
+    .WithReference(cache).WaitFor(cache)
+    .WithEnvironment("Llm__Provider", llmProvider)
+    .WithEnvironment("Llm__Model", llmModel)
+    .WithEnvironment("Llm__Endpoint", llmEndpoint)
+    .WithEnvironment("Llm__ApiKey", llmApiKey)
+    .WithHttpHealthCheck("/health");
+
+if (builder.Configuration["Registry:Path"] is { Length: > 0 } registryPath)
+{
+    trainer.WithEnvironment("Registry__Path", registryPath);
+}
+
+builder.AddProject<Projects.LogiLlm_Inference>("inference")
+    .WithReference(cache).WaitFor(cache)
+    .WithReference(trainer).WaitFor(trainer)
+    .WithEnvironment("Llm__Provider", llmProvider)
+    .WithEnvironment("Llm__Model", llmModel)
+    .WithEnvironment("Llm__Endpoint", llmEndpoint)
+    .WithEnvironment("Llm__ApiKey", llmApiKey)
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints();
+
+builder.Build().Run();

@@ -1,0 +1,51 @@
+using LogiLlm.Providers;
+using Microsoft.Extensions.Logging;
+
+namespace LogiLlm.Hosting;
+
+/// <summary>
+/// The model a service calls, as the AppHost hands it over (<c>Llm</c> section: provider, model, endpoint and
+/// the API key, which comes from a secret parameter and lives only in memory).
+/// </summary>
+public sealed class LlmSettings
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Llm";
+
+    /// <summary>Provider name: <c>mock</c>, <c>local</c>, <c>openai</c>, <c>azure-openai</c>, <c>openai-compatible</c>, <c>anthropic</c>.</summary>
+    public string Provider { get; set; } = "mock";
+
+    /// <summary>Model id; empty takes the provider's default.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>Endpoint for Azure OpenAI or an OpenAI-compatible server; empty for the provider's default.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>API key. Never logged, never saved, never returned.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Creates the configured provider through <paramref name="registry"/>.</summary>
+    /// <exception cref="InvalidOperationException">The endpoint is not an absolute http(s) URL.</exception>
+    public Provider CreateProvider(ProviderRegistry registry, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        Uri? endpoint = null;
+        if (!string.IsNullOrWhiteSpace(Endpoint)
+            && (!Uri.TryCreate(Endpoint, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
+        {
+            throw new InvalidOperationException($"Llm:Endpoint '{Endpoint}' is not an absolute http(s) URL.");
+        }
+
+        var name = string.IsNullOrWhiteSpace(Provider) ? "mock" : Provider.Trim();
+        var options = new ProviderOptions
+        {
+            ApiKey = string.IsNullOrWhiteSpace(ApiKey) ? null : ApiKey,
+            Endpoint = endpoint,
+            LoggerFactory = loggerFactory,
+        };
+        return registry.CreateProvider(name, string.IsNullOrWhiteSpace(Model) ? null : Model.Trim(), options);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"LlmSettings(provider={Provider}, model={Model}, endpoint={Endpoint}, key={(string.IsNullOrEmpty(ApiKey) ? "none" : "***")})";
+}

@@ -1,0 +1,91 @@
+namespace LogiLlm.Persistence;
+
+/// <summary>
+/// Writes files so that a reader (or a crash) only ever sees the old content or the complete new content:
+/// temp file in the same folder, flush to disk, then rename over the target.
+/// </summary>
+internal static class AtomicFileWriter
+{
+    /// <summary>Atomically replaces (or creates) <paramref name="path"/> with <paramref name="content"/>.</summary>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
+    {
+        var fullPath = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(fullPath) ?? throw new IOException($"Path has no directory: {path}");
+        Directory.CreateDirectory(directory);
+        var temp = WriteTemp(directory, Path.GetFileName(fullPath), content);
+        try
+        {
+            File.Move(temp, fullPath, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+
+    }
+
+    /// <summary>
+    /// Atomically creates <paramref name="path"/> with <paramref name="content"/> only if it does not exist yet.
+    /// Returns false (and leaves the existing file untouched) when the target already exists.
+    /// </summary>
+    public static bool TryCreateNew(string path, ReadOnlySpan<byte> content)
+    {
+        var fullPath = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(fullPath) ?? throw new IOException($"Path has no directory: {path}");
+        Directory.CreateDirectory(directory);
+        if (File.Exists(fullPath))
+        {
+            return false;
+        }
+
+        var temp = WriteTemp(directory, Path.GetFileName(fullPath), content);
+        try
+        {
+            // Without overwrite .NET links the temp file to the target on Unix, which fails if the target exists.
+            File.Move(temp, fullPath, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(fullPath))
+        {
+            TryDelete(temp);
+            return false;
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+
+        return true;
+    }
+
+    private static string WriteTemp(string directory, string fileName, ReadOnlySpan<byte> content)
+    {
+        var temp = Path.Combine(directory, $".{fileName}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.None);
+            stream.Write(content);
+            stream.Flush(flushToDisk: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+
+        return temp;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A leftover temp file is harmless: it never has the target's name.
+        }
+    }
+}

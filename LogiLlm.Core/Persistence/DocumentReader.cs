@@ -1,0 +1,252 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace LogiLlm.Persistence;
+
+/// <summary>
+/// Reads module documents with limits (size before parsing, nesting depth, no duplicate keys) and offers
+/// typed accessors that fail with <see cref="PersistenceException"/> naming the file and JSON path.
+/// </summary>
+internal sealed class DocumentReader
+{
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    public DocumentReader(string? filePath) => FilePath = filePath;
+
+    public string? FilePath { get; }
+
+    /// <summary>Reads a whole file, refusing it before reading when it exceeds <paramref name="maxBytes"/>.</summary>
+    public static byte[] ReadFile(string path, long maxBytes)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+            if (stream.Length > maxBytes)
+            {
+                throw new PersistenceException($"File is too large: {stream.Length} bytes, the limit is {maxBytes} bytes", path, null);
+            }
+
+            return ReadLimited(stream, maxBytes, path);
+        }
+        catch (PersistenceException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new PersistenceException($"File not found: {path}", path, null, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new PersistenceException($"Cannot read file: {e.Message}", path, null, e);
+        }
+    }
+
+    /// <summary>Reads a stream to its end, failing as soon as more than <paramref name="maxBytes"/> arrive.</summary>
+    public static byte[] ReadLimited(Stream stream, long maxBytes, string? filePath)
+    {
+        try
+        {
+            if (stream.CanSeek && stream.Length - stream.Position > maxBytes)
+            {
+                throw new PersistenceException($"Input is too large: {stream.Length - stream.Position} bytes, the limit is {maxBytes} bytes", filePath, null);
+            }
+
+            using var buffer = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                {
+                    throw new PersistenceException($"Input is too large: more than {maxBytes} bytes", filePath, null);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return buffer.ToArray();
+        }
+        catch (PersistenceException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is IOException or NotSupportedException or ObjectDisposedException or UnauthorizedAccessException)
+        {
+            throw new PersistenceException($"Cannot read input: {e.Message}", filePath, null, e);
+        }
+    }
+
+    /// <summary>Parses UTF-8 bytes into a root object with the given depth limit.</summary>
+    public JsonObject ParseRoot(ReadOnlySpan<byte> utf8, long maxBytes, int maxDepth)
+    {
+        if (utf8.Length > maxBytes)
+        {
+            throw Fail($"Input is too large: {utf8.Length} bytes, the limit is {maxBytes} bytes", null);
+        }
+
+        if (utf8.StartsWith(Utf8Bom))
+        {
+            utf8 = utf8[Utf8Bom.Length..];
+        }
+
+        if (utf8.IsEmpty)
+        {
+            throw Fail("Input is empty, expected a JSON object", JsonPaths.Root);
+        }
+
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(
+                utf8,
+                new JsonNodeOptions { PropertyNameCaseInsensitive = false },
+                new JsonDocumentOptions
+                {
+                    MaxDepth = maxDepth,
+                    AllowTrailingCommas = false,
+                    CommentHandling = JsonCommentHandling.Disallow,
+                    AllowDuplicateProperties = false,
+                });
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : string.Empty;
+            var depth = e.Message.Contains("depth", StringComparison.OrdinalIgnoreCase) ? $" (nesting limit {maxDepth})" : string.Empty;
+            throw Fail($"Invalid JSON{where}{depth}: {e.Message}", e.Path ?? JsonPaths.Root, e);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw Fail($"Invalid JSON: {e.Message}", JsonPaths.Root, e);
+        }
+
+        return node as JsonObject ?? throw Fail($"Expected a JSON object at the top level, found {Describe(node)}", JsonPaths.Root);
+    }
+
+    public PersistenceException Fail(string message, string? jsonPath, Exception? inner = null) =>
+        new(message, FilePath, jsonPath, inner);
+
+    public static string Describe(JsonNode? node) => node switch
+    {
+        null => "null",
+        JsonObject => "an object",
+        JsonArray => "an array",
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => "a string",
+            JsonValueKind.Number => "a number",
+            JsonValueKind.True or JsonValueKind.False => "a boolean",
+            JsonValueKind.Null => "null",
+            var k => k.ToString(),
+        },
+        _ => node.GetType().Name,
+    };
+
+    // ---- typed accessors -------------------------------------------------------------------------
+
+    public JsonObject RequireObject(JsonObject parent, string key, string parentPath) =>
+        OptionalObject(parent, key, parentPath) ?? throw Fail($"Missing required object '{key}'", JsonPaths.Property(parentPath, key));
+
+    /// <summary>The object at <paramref name="key"/>, or null when absent or JSON null.</summary>
+    public JsonObject? OptionalObject(JsonObject parent, string key, string parentPath)
+    {
+        if (!parent.TryGetPropertyValue(key, out var node) || node is null)
+        {
+            return null;
+        }
+
+        return AsObject(node, JsonPaths.Property(parentPath, key));
+    }
+
+    public JsonObject AsObject(JsonNode? node, string path) =>
+        node as JsonObject ?? throw Fail($"Expected an object, found {Describe(node)}", path);
+
+    public JsonArray? OptionalArray(JsonObject parent, string key, string parentPath)
+    {
+        if (!parent.TryGetPropertyValue(key, out var node) || node is null)
+        {
+            return null;
+        }
+
+        return node as JsonArray ?? throw Fail($"Expected an array, found {Describe(node)}", JsonPaths.Property(parentPath, key));
+    }
+
+    public string RequireString(JsonObject parent, string key, string parentPath) =>
+        OptionalString(parent, key, parentPath) ?? throw Fail($"Missing required string '{key}'", JsonPaths.Property(parentPath, key));
+
+    public string? OptionalString(JsonObject parent, string key, string parentPath)
+    {
+        if (!parent.TryGetPropertyValue(key, out var node) || node is null)
+        {
+            return null;
+        }
+
+        return AsString(node, JsonPaths.Property(parentPath, key));
+    }
+
+    public string AsString(JsonNode? node, string path) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.String
+            ? v.GetValue<string>()
+            : throw Fail($"Expected a string, found {Describe(node)}", path);
+
+    public bool? OptionalBool(JsonObject parent, string key, string parentPath)
+    {
+        if (!parent.TryGetPropertyValue(key, out var node) || node is null)
+        {
+            return null;
+        }
+
+        return node is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False
+            ? v.GetValue<bool>()
+            : throw Fail($"Expected true or false, found {Describe(node)}", JsonPaths.Property(parentPath, key));
+    }
+
+    public double? OptionalDouble(JsonObject parent, string key, string parentPath)
+    {
+        if (!parent.TryGetPropertyValue(key, out var node) || node is null)
+        {
+            return null;
+        }
+
+        var path = JsonPaths.Property(parentPath, key);
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var d) && double.IsFinite(d))
+        {
+            return d;
+        }
+
+        throw Fail($"Expected a number, found {Describe(node)}", path);
+    }
+
+    public long? OptionalInteger(JsonObject parent, string key, string parentPath, long min = long.MinValue, long max = long.MaxValue)
+    {
+        if (!parent.TryGetPropertyValue(key, out var node) || node is null)
+        {
+            return null;
+        }
+
+        var path = JsonPaths.Property(parentPath, key);
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
+        {
+            long? value = null;
+            if (v.TryGetValue<long>(out var l))
+            {
+                value = l;
+            }
+            else if (v.TryGetValue<double>(out var d) && double.IsFinite(d) && Math.Floor(d) == d && Math.Abs(d) < 9.0e15)
+            {
+                // Python may write whole floats such as 5.0 where an int is meant; accept them when exact.
+                value = (long)d;
+            }
+
+            if (value is { } n)
+            {
+                return n >= min && n <= max ? n : throw Fail($"Number {n} is out of range [{min}, {max}]", path);
+            }
+        }
+
+        throw Fail($"Expected a whole number, found {Describe(node)}", path);
+    }
+
+    /// <summary>Detached deep copy of <paramref name="node"/> (so it can live in a new tree).</summary>
+    public static JsonNode? Detach(JsonNode? node) => node?.DeepClone();
+}

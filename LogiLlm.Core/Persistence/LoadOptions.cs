@@ -1,0 +1,56 @@
+using LogiLlm.Providers;
+using Microsoft.Extensions.Logging;
+
+namespace LogiLlm.Persistence;
+
+/// <summary>Options for <see cref="ModuleLoader"/>.</summary>
+public sealed class LoadOptions
+{
+    /// <summary>Default size limit: 64 MiB.</summary>
+    public const long DefaultMaxBytes = 64L * 1024 * 1024;
+
+    /// <summary>Default JSON nesting limit.</summary>
+    public const int DefaultMaxDepth = 64;
+
+    /// <summary>Shared default options.</summary>
+    internal static LoadOptions Default { get; } = new();
+
+    /// <summary>
+    /// Build the saved provider (name, model, safe config) through <see cref="Providers"/> and register it as default,
+    /// as LogiLLM's <c>setup_provider=True</c>. The API key comes from the registry/environment, never from the file. Default false.
+    /// </summary>
+    public bool SetupProvider { get; init; }
+
+    /// <summary>Fail with a "Version mismatch" <see cref="PersistenceException"/> when the file was written by another library version.</summary>
+    public bool StrictVersion { get; init; }
+
+    /// <summary>Check the <c>integrity</c> digest when a file has one (files without one, e.g. Python's, are accepted). Default true.</summary>
+    public bool VerifyDigest { get; init; } = true;
+
+    /// <summary>Refuse files without an <c>integrity</c> block. Default false (Python files have none).</summary>
+    public bool RequireDigest { get; init; }
+
+    /// <summary>Largest accepted input in bytes, checked before parsing. Default 64 MiB.</summary>
+    public long MaxBytes { get; init; } = DefaultMaxBytes;
+
+    /// <summary>Deepest accepted JSON nesting. Default 64.</summary>
+    public int MaxDepth { get; init; } = DefaultMaxDepth;
+
+    /// <summary>
+    /// Let <see cref="SetupProvider"/> take an endpoint / base URL from the file. Default false: a file never decides where
+    /// prompts (and the API key) are sent. Headers are never taken from a file.
+    /// </summary>
+    public bool TrustEndpointFromFile { get; init; }
+
+    /// <summary>The module types this load may instantiate. Default: <see cref="ModuleTypeRegistry.Default"/>.</summary>
+    public ModuleTypeRegistry? ModuleTypes { get; init; }
+
+    /// <summary>Provider registry for <see cref="SetupProvider"/> and the provider-mismatch check. Default: <see cref="ProviderRegistry.Default"/>.</summary>
+    public ProviderRegistry? Providers { get; init; }
+
+    /// <summary>Base options (API key, HTTP handler, retries, ...) used when <see cref="SetupProvider"/> builds the provider.</summary>
+    public ProviderOptions? ProviderOptions { get; init; }
+
+    /// <summary>Receives the warnings that LogiLLM raises with Python's <c>warnings</c> (version and provider mismatch, ...).</summary>
+    public ILogger? Logger { get; init; }
+}

@@ -1,0 +1,15 @@
+namespace LogiLlm.Signatures;
+
+/// <summary>Marks a property of a class-based signature as an output field.</summary>
+[AttributeUsage(AttributeTargets.Property, Inherited = true)]
+public sealed class OutputFieldAttribute : Attribute
+{
+    /// <summary>Description shown to the model.</summary>
+    public string? Description { get; set; }
+
+    /// <summary>Field name; default: the property name in snake_case (<c>IsSpam</c> -> <c>is_spam</c>).</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Type expression overriding the one inferred from the property type, e.g. <c>Literal['a', 'b']</c>.</summary>
+    public string? Type { get; set; }
+}

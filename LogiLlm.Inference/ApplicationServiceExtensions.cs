@@ -1,0 +1,26 @@
+using LogiLlm.Hosting;
+using LogiLlm.Inference.Modules;
+using LogiLlm.Providers;
+using Microsoft.Extensions.Options;
+
+namespace LogiLlm.Inference;
+
+/// <summary>The inference service's own services.</summary>
+public static class ApplicationServiceExtensions
+{
+    /// <summary>Registers the provider, the trainer client and the module cache.</summary>
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<LlmSettings>().BindConfiguration(LlmSettings.SectionName);
+        builder.Services.AddSingleton(_ => new ProviderRegistry());
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<LlmSettings>>().Value
+            .CreateProvider(sp.GetRequiredService<ProviderRegistry>(), sp.GetRequiredService<ILoggerFactory>()));
+
+        builder.Services.AddHttpClient<TrainerClient>(client =>
+            client.BaseAddress = new Uri(builder.Configuration["Trainer:BaseAddress"] ?? "http://trainer"));
+
+        builder.Services.AddSingleton<ModuleResolver>();
+        builder.Services.AddHostedService<ModuleChangeListener>();
+        return builder;
+    }
+}

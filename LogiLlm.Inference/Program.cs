@@ -1,0 +1,23 @@
+using LogiLlm.Inference;
+using LogiLlm.Inference.Apis;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddRedisClient("cache");
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapOpenApi();
+app.MapPredictApi();
+app.MapDefaultEndpoints();
+
+app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;

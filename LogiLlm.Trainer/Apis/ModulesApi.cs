@@ -1,0 +1,193 @@
+using System.Text;
+using LogiLlm.Persistence;
+using LogiLlm.Registry;
+using LogiLlm.Trainer.Registry;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace LogiLlm.Trainer.Apis;
+
+/// <summary>The module registry: list, read, import and promote saved modules.</summary>
+public static class ModulesApi
+{
+    /// <summary>Response header carrying the version a request resolved to.</summary>
+    public const string VersionHeader = "X-Module-Version";
+
+    /// <summary>Maps <c>/api/modules</c>.</summary>
+    public static IEndpointRouteBuilder MapModulesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/modules").WithTags("Registry");
+
+        api.MapGet("/", ListModules)
+            .WithName("ListModules").WithSummary("Lists the modules in the registry with their aliases.");
+        api.MapGet("/{name}/versions", ListVersions)
+            .WithName("ListVersions").WithSummary("Lists the immutable versions of a module.");
+        api.MapGet("/{name}/versions/{version}", GetVersion)
+            .WithName("GetVersion").WithSummary("Returns the saved module document of a version or alias (e.g. 3, latest).");
+        api.MapPost("/{name}/versions", ImportVersion)
+            .WithName("ImportVersion").WithSummary("Imports a saved module file as a new version; the loader validates it first.")
+            .Accepts<object>("application/json")
+            .DisableAntiforgery();
+        api.MapPut("/{name}/aliases/{alias}", SetAlias)
+            .WithName("SetAlias").WithSummary("Points an alias such as production at an existing version.");
+
+        return app;
+    }
+
+    /// <summary>A module and its aliases.</summary>
+    public sealed record ModuleSummary(string Name, int LatestVersion, IReadOnlyDictionary<string, int> Aliases);
+
+    /// <summary>The versions of one module.</summary>
+    public sealed record ModuleVersions(string Name, IReadOnlyList<ModuleVersionInfo> Versions, IReadOnlyDictionary<string, int> Aliases);
+
+    /// <summary>The version created by an import.</summary>
+    public sealed record ImportedVersion(string Name, int Version, string Sha256);
+
+    /// <summary>Body of an alias promotion.</summary>
+    public sealed record AliasRequest(int? Version);
+
+    internal static async Task<Ok<IReadOnlyList<ModuleSummary>>> ListModules(IModuleStore store, CancellationToken cancellationToken)
+    {
+        var names = await store.ListModulesAsync(cancellationToken);
+        var summaries = new List<ModuleSummary>(names.Count);
+        foreach (var name in names)
+        {
+            var aliases = await store.GetAliasesAsync(name, cancellationToken);
+            summaries.Add(new ModuleSummary(name, aliases.GetValueOrDefault(ModuleRef.LatestAlias), aliases));
+        }
+
+        return TypedResults.Ok<IReadOnlyList<ModuleSummary>>(summaries);
+    }
+
+    internal static async Task<Results<Ok<ModuleVersions>, NotFound<ProblemDetails>>> ListVersions(
+        string name, IModuleStore store, CancellationToken cancellationToken)
+    {
+        var versions = await store.ListVersionsAsync(name, cancellationToken);
+        if (versions.Count == 0)
+        {
+            return TypedResults.NotFound(UnknownModule(name));
+        }
+
+        return TypedResults.Ok(new ModuleVersions(name, versions, await store.GetAliasesAsync(name, cancellationToken)));
+    }
+
+    internal static async Task<Results<ContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> GetVersion(
+        string name, string version, HttpResponse response, IModuleStore store, CancellationToken cancellationToken)
+    {
+        if (!ModuleRef.TryParse($"{name}@{version}", out var reference))
+        {
+            return TypedResults.BadRequest(Problem("Invalid module reference", $"'{name}@{version}' is not a module name with a version number or alias."));
+        }
+
+        var stored = await store.GetAsync(reference, cancellationToken);
+        if (stored is null)
+        {
+            return TypedResults.NotFound(Problem("Module version not found", $"The registry has no module '{reference}'.", StatusCodes.Status404NotFound));
+        }
+
+        response.Headers[VersionHeader] = stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers.ETag = $"\"{stored.Info.Sha256}\"";
+        return TypedResults.Content(stored.Document, "application/json", Encoding.UTF8);
+    }
+
+    internal static async Task<Results<Created<ImportedVersion>, BadRequest<ProblemDetails>>> ImportVersion(
+        string name,
+        HttpRequest request,
+        IModuleStore store,
+        ModuleChangePublisher publisher,
+        IOptions<RegistryOptions> options,
+        ILogger<ModuleChange> logger,
+        CancellationToken cancellationToken)
+    {
+        if (!ModuleNames.IsValidName(name))
+        {
+            return TypedResults.BadRequest(Problem("Invalid module name", $"'{name}' is not a valid module name: use letters, digits, '.', '_' or '-'."));
+        }
+
+        var document = await ReadBodyAsync(request, options.Value.MaxDocumentBytes, cancellationToken);
+        if (document is null)
+        {
+            return TypedResults.BadRequest(Problem("Module file too large", $"The module file exceeds {options.Value.MaxDocumentBytes} bytes."));
+        }
+
+        try
+        {
+            // Validate exactly as production will load it; nothing is written unless this succeeds.
+            ModuleLoader.LoadFromString(document);
+        }
+        catch (PersistenceException ex)
+        {
+            return TypedResults.BadRequest(Problem("Invalid module file", ex.Message, extensions: ex.JsonPath is null ? null : new() { ["jsonPath"] = ex.JsonPath }));
+        }
+
+        var info = await store.PublishAsync(name, document, cancellationToken);
+        logger.LogInformation("Imported module {Module} as version {Version}", name, info.Version);
+        await publisher.PublishAsync(new ModuleChange(name, info.Version, [ModuleRef.LatestAlias]));
+        return TypedResults.Created($"/api/modules/{name}/versions/{info.Version}", new ImportedVersion(name, info.Version, info.Sha256));
+    }
+
+    internal static async Task<Results<Ok<ModuleVersions>, NotFound<ProblemDetails>, ValidationProblem>> SetAlias(
+        string name, string alias, AliasRequest body, IModuleStore store, ModuleChangePublisher publisher, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!ModuleNames.IsValidAlias(alias) || alias.All(char.IsAsciiDigit))
+        {
+            errors["alias"] = [$"'{alias}' is not a valid alias: use letters, digits, '.', '_' or '-', not only digits."];
+        }
+
+        if (body.Version is not > 0)
+        {
+            errors["version"] = ["The version to point the alias at is required and must be 1 or more."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        try
+        {
+            await store.SetAliasAsync(name, alias, body.Version!.Value, cancellationToken);
+        }
+        catch (KeyNotFoundException)
+        {
+            return TypedResults.NotFound(Problem("Module version not found", $"The registry has no module '{name}@{body.Version}'.", StatusCodes.Status404NotFound));
+        }
+
+        await publisher.PublishAsync(new ModuleChange(name, body.Version!.Value, [alias]));
+        return TypedResults.Ok(new ModuleVersions(name, await store.ListVersionsAsync(name, cancellationToken), await store.GetAliasesAsync(name, cancellationToken)));
+    }
+
+    private static async Task<string?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static ProblemDetails UnknownModule(string name) =>
+        Problem("Module not found", $"The registry has no module named '{name}'.", StatusCodes.Status404NotFound);
+
+    private static ProblemDetails Problem(string title, string detail, int status = StatusCodes.Status400BadRequest, Dictionary<string, object?>? extensions = null)
+    {
+        var problem = new ProblemDetails { Title = title, Detail = detail, Status = status };
+        foreach (var (key, value) in extensions ?? [])
+        {
+            problem.Extensions[key] = value;
+        }
+
+        return problem;
+    }
+}

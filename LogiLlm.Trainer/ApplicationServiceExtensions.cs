@@ -1,0 +1,30 @@
+using LogiLlm.Registry;
+using LogiLlm.Trainer.Registry;
+using Microsoft.Extensions.Options;
+
+namespace LogiLlm.Trainer;
+
+/// <summary>The trainer's own services.</summary>
+public static class ApplicationServiceExtensions
+{
+    /// <summary>Registers the module registry and the change publisher.</summary>
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RegistryOptions>()
+            .BindConfiguration(RegistryOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<IModuleStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<RegistryOptions>>().Value;
+            var root = string.IsNullOrWhiteSpace(options.Path)
+                ? Path.Combine(sp.GetRequiredService<IHostEnvironment>().ContentRootPath, "data", "registry")
+                : Path.GetFullPath(options.Path);
+            sp.GetRequiredService<ILogger<FileSystemModuleStore>>().LogInformation("Module registry at {RegistryPath}", root);
+            return new FileSystemModuleStore(root);
+        });
+        builder.Services.AddSingleton<ModuleChangePublisher>();
+        return builder;
+    }
+}

@@ -1,0 +1,23 @@
+using LogiLlm.Trainer;
+using LogiLlm.Trainer.Apis;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddRedisClient("cache");
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapOpenApi();
+app.MapModulesApi();
+app.MapDefaultEndpoints();
+
+app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;

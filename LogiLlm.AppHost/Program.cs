@@ -23,6 +23,17 @@ if (builder.Configuration["Registry:Path"] is { Length: > 0 } registryPath)
     trainer.WithEnvironment("Registry__Path", registryPath);
 }
 
+// Trainer replicas share the training job queue in the cache (Trainer:Replicas, default 1); TrainingJobs:* tunes the workers.
+if (builder.Configuration.GetValue<int?>("Trainer:Replicas") is int replicas and > 1)
+{
+    trainer.WithReplicas(replicas);
+}
+
+foreach (var setting in builder.Configuration.GetSection("TrainingJobs").GetChildren().Where(s => s.Value is not null))
+{
+    trainer.WithEnvironment($"TrainingJobs__{setting.Key}", setting.Value);
+}
+
 builder.AddProject<Projects.LogiLlm_Inference>("inference")
     .WithReference(cache).WaitFor(cache)
     .WithReference(trainer).WaitFor(trainer)

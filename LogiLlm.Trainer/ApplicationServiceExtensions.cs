@@ -1,4 +1,5 @@
 using LogiLlm.Registry;
+using LogiLlm.Trainer.Jobs;
 using LogiLlm.Trainer.Registry;
 using Microsoft.Extensions.Options;
 
@@ -7,7 +8,7 @@ namespace LogiLlm.Trainer;
 /// <summary>The trainer's own services.</summary>
 public static class ApplicationServiceExtensions
 {
-    /// <summary>Registers the module registry and the change publisher.</summary>
+    /// <summary>Registers the module registry, the change publisher and the training jobs.</summary>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RegistryOptions>()
@@ -25,6 +26,7 @@ public static class ApplicationServiceExtensions
             return new FileSystemModuleStore(root);
         });
         builder.Services.AddSingleton<ModuleChangePublisher>();
+        builder.AddTrainingJobs();
         return builder;
     }
 }

@@ -15,6 +15,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapOpenApi();
 app.MapModulesApi();
+app.MapTrainingJobsApi();
 app.MapDefaultEndpoints();
 
 app.Run();

@@ -23,6 +23,8 @@ internal static class AtomicFileWriter
             throw;
         }
 
+        RemoveStaleTemps(directory, Path.GetFileName(fullPath));
+
     }
 
     /// <summary>
@@ -75,6 +77,28 @@ internal static class AtomicFileWriter
         }
 
         return temp;
+    }
+
+    /// <summary>Temp files older than this were orphaned by a crash (a save takes far less) and are removed.</summary>
+    internal static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(10);
+
+    private static void RemoveStaleTemps(string directory, string fileName)
+    {
+        try
+        {
+            var cutoff = DateTime.UtcNow - StaleAfter;
+            foreach (var file in Directory.EnumerateFiles(directory, $".{fileName}.*.tmp"))
+            {
+                if (File.GetLastWriteTimeUtc(file) < cutoff)
+                {
+                    TryDelete(file);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Cleaning up after someone else's crash must never fail this save.
+        }
     }
 
     private static void TryDelete(string path)

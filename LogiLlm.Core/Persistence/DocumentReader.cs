@@ -11,6 +11,9 @@ internal sealed class DocumentReader
 {
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
+    /// <summary>Largest nesting any load accepts, whatever <see cref="LoadOptions.MaxDepth"/> says.</summary>
+    public const int MaxSupportedDepth = 1000;
+
     public DocumentReader(string? filePath) => FilePath = filePath;
 
     public string? FilePath { get; }
@@ -36,7 +39,7 @@ internal sealed class DocumentReader
         {
             throw new PersistenceException($"File not found: {path}", path, null, e);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new PersistenceException($"Cannot read file: {e.Message}", path, null, e);
         }
@@ -71,14 +74,17 @@ internal sealed class DocumentReader
         {
             throw;
         }
-        catch (Exception e) when (e is IOException or NotSupportedException or ObjectDisposedException or UnauthorizedAccessException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new PersistenceException($"Cannot read input: {e.Message}", filePath, null, e);
         }
     }
 
     /// <summary>Parses UTF-8 bytes into a root object with the given depth limit.</summary>
-    public JsonObject ParseRoot(ReadOnlySpan<byte> utf8, long maxBytes, int maxDepth)
+    public JsonObject ParseRoot(ReadOnlySpan<byte> utf8, long maxBytes, int maxDepth) => ParseRoot(utf8, maxBytes, maxDepth, out _);
+
+    /// <summary>Parses UTF-8 bytes into a root object; <paramref name="rootElement"/> is the same document as a read-only element.</summary>
+    public JsonObject ParseRoot(ReadOnlySpan<byte> utf8, long maxBytes, int maxDepth, out JsonElement rootElement)
     {
         if (utf8.Length > maxBytes)
         {
@@ -95,12 +101,14 @@ internal sealed class DocumentReader
             throw Fail("Input is empty, expected a JSON object", JsonPaths.Root);
         }
 
-        JsonNode? node;
+        // Deeper documents would only feed recursion; the limit is capped so that no setting can exhaust the stack.
+        maxDepth = Math.Clamp(maxDepth, 1, MaxSupportedDepth);
+        JsonDocument document;
         try
         {
-            node = JsonNode.Parse(
-                utf8,
-                new JsonNodeOptions { PropertyNameCaseInsensitive = false },
+            // Not disposed on purpose: the nodes built over it read it lazily (as JsonNode.Parse does).
+            document = JsonDocument.Parse(
+                utf8.ToArray(),
                 new JsonDocumentOptions
                 {
                     MaxDepth = maxDepth,
@@ -120,8 +128,24 @@ internal sealed class DocumentReader
             throw Fail($"Invalid JSON: {e.Message}", JsonPaths.Root, e);
         }
 
-        return node as JsonObject ?? throw Fail($"Expected a JSON object at the top level, found {Describe(node)}", JsonPaths.Root);
+        rootElement = document.RootElement;
+        if (rootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw Fail($"Expected a JSON object at the top level, found {Describe(rootElement.ValueKind)}", JsonPaths.Root);
+        }
+
+        return JsonObject.Create(rootElement, new JsonNodeOptions { PropertyNameCaseInsensitive = false })!;
     }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => kind.ToString(),
+    };
 
     public PersistenceException Fail(string message, string? jsonPath, Exception? inner = null) =>
         new(message, FilePath, jsonPath, inner);

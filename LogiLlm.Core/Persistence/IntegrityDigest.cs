@@ -50,12 +50,113 @@ public static class IntegrityDigest
         return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
     }
 
+    /// <summary>Computes the digest of a parsed document (same result as for the equivalent <see cref="JsonObject"/>).</summary>
+    public static string Compute(JsonElement document) => Compute(document, 16 * 1024);
+
+    /// <summary>As <see cref="Compute(JsonElement)"/>, with the expected canonical size (e.g. the file size) to avoid regrowing the buffer.</summary>
+    internal static string Compute(JsonElement document, int sizeHint)
+    {
+        if (document.ValueKind != JsonValueKind.Object)
+        {
+            throw new ArgumentException("The document must be a JSON object.", nameof(document));
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(Math.Clamp(sizeHint, 1024, 64 * 1024 * 1024));
+        using (var writer = new Utf8JsonWriter(buffer, CanonicalWriterOptions))
+        {
+            writer.WriteStartObject();
+            foreach (var property in SortedProperties(document))
+            {
+                if (property.NameEquals(ModuleFileFormat.Keys.Integrity) || property.NameEquals(ModuleFileFormat.Keys.SaveTimestamp))
+                {
+                    continue;
+                }
+
+                writer.WritePropertyName(property.Name);
+                WriteCanonical(writer, property.Value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+    }
+
     /// <summary>Builds the integrity block for <paramref name="document"/>.</summary>
     public static JsonObject CreateBlock(JsonObject document) => new()
     {
         [ModuleFileFormat.Keys.Algorithm] = Algorithm,
         [ModuleFileFormat.Keys.Digest] = Compute(document),
     };
+
+    private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in SortedProperties(element))
+                {
+                    writer.WritePropertyName(property.Name);
+                    WriteCanonical(writer, property.Value);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray())
+                {
+                    WriteCanonical(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
+
+    private static JsonProperty[] SortedProperties(JsonElement obj)
+    {
+        var properties = obj.EnumerateObject().ToArray();
+        var sorted = true;
+        for (var i = 1; i < properties.Length && sorted; i++)
+        {
+            sorted = string.CompareOrdinal(properties[i - 1].Name, properties[i].Name) <= 0;
+        }
+
+        if (!sorted)
+        {
+            Array.Sort(properties, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        }
+
+        return properties;
+    }
+
+    private static KeyValuePair<string, JsonNode?>[] Sorted(JsonObject obj)
+    {
+        var pairs = new KeyValuePair<string, JsonNode?>[obj.Count];
+        var i = 0;
+        var sorted = true;
+        foreach (var pair in obj)
+        {
+            if (i > 0 && string.CompareOrdinal(pairs[i - 1].Key, pair.Key) > 0)
+            {
+                sorted = false;
+            }
+
+            pairs[i++] = pair;
+        }
+
+        if (!sorted)
+        {
+            Array.Sort(pairs, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        }
+
+        return pairs;
+    }
 
     private static void WriteCanonical(Utf8JsonWriter writer, JsonNode? node)
     {
@@ -66,7 +167,7 @@ public static class IntegrityDigest
                 break;
             case JsonObject obj:
                 writer.WriteStartObject();
-                foreach (var (key, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                foreach (var (key, value) in Sorted(obj))
                 {
                     writer.WritePropertyName(key);
                     WriteCanonical(writer, value);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace LogiLlm.Persistence;
 
-/// <summary>Options for <see cref="ModuleLoader"/>.</summary>
+/// <summary>Options for <c>ModuleLoader</c>.</summary>
 public sealed class LoadOptions
 {
     /// <summary>Default size limit: 64 MiB.</summary>

@@ -1,6 +1,6 @@
 namespace LogiLlm.Persistence;
 
-/// <summary>Options for <see cref="ModuleSaver"/>.</summary>
+/// <summary>Options for <c>ModuleSaver</c>.</summary>
 public sealed class SaveOptions
 {
     /// <summary>Shared default options.</summary>

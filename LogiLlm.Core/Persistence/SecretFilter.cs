@@ -22,7 +22,7 @@ public static class SecretFilter
     /// <summary>Keys that name a network location: saved only with <see cref="SaveOptions.IncludeEndpoint"/>, loaded only with <see cref="LoadOptions.TrustEndpointFromFile"/>.</summary>
     public static IReadOnlySet<string> EndpointKeys { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
-        "base_url", "endpoint", "api_base", "azure_endpoint", "url", "host", "base_address", "api_version", "deployment",
+        "base_url", "endpoint", "api_base", "azure_endpoint", "url", "host", "base_address",
     };
 
     /// <summary>
@@ -48,7 +48,8 @@ public static class SecretFilter
             return true;
         }
 
-        if (k.Contains("auth", StringComparison.Ordinal) && !k.Contains("author", StringComparison.Ordinal))
+        // "author" is a name, "authorization" and "auth_token" are credentials.
+        if (k.Contains("auth", StringComparison.Ordinal) && (!k.Contains("author", StringComparison.Ordinal) || k.Contains("authoriz", StringComparison.Ordinal)))
         {
             return true;
         }

@@ -89,22 +89,18 @@ internal static class BuiltInProviders
         if (o.HttpHandler is not null) clientOptions.HttpClient = new HttpClient(o.HttpHandler, disposeHandler: false);
 
         var maxTokens = o.DefaultMaxOutputTokens ?? DefaultAnthropicMaxOutputTokens;
-        IChatClient raw = new AnthropicClient(clientOptions).AsIChatClient(model, maxTokens);
+        IChatClient raw = new AnthropicSamplingChatClient(new AnthropicClient(clientOptions).AsIChatClient(model, maxTokens), model, maxTokens);
         return Build(Anthropic, model, raw, o, key, o.Endpoint);
     }
 
     private static Provider CreateMock(string? model, ProviderOptions o)
     {
         model = string.IsNullOrWhiteSpace(model) ? DefaultMockModel : model;
-        var raw = o.ChatClient ?? CreateMockClient();
+        var raw = o.ChatClient ?? new MockChatClient(model);
         return Build(Mock, model, raw, o, o.ApiKey, endpoint: null);
     }
 
-    // TEMP until MockChatClient lands (helper A): resolved by name so this file compiles either way.
-    private static IChatClient CreateMockClient() =>
-        typeof(BuiltInProviders).Assembly.GetType("LogiLlm.Providers.MockChatClient") is { } t && Activator.CreateInstance(t) is IChatClient c
-            ? c
-            : throw new ProviderException("MockChatClient is not available.", Mock);
+
 
     private static Provider Build(string name, string model, IChatClient raw, ProviderOptions o, string? key, Uri? endpoint)
     {

@@ -1,5 +1,4 @@
 using System.ClientModel;
-using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Anthropic.Exceptions;
@@ -38,10 +37,10 @@ internal static class ProviderErrorClassifier
                 case IOException:
                     return new(true, null, true, null, "network");
                 case TimeoutException:
-                    return new(true, (int)HttpStatusCode.RequestTimeout, true, null, "timeout");
+                    return new(true, null, true, null, "timeout");
                 case OperationCanceledException when !callerToken.IsCancellationRequested:
                     // Cancelled although the caller did not ask for it: the SDK's own timeout fired.
-                    return new(true, (int)HttpStatusCode.RequestTimeout, true, null, "timeout");
+                    return new(true, null, true, null, "timeout");
             }
         }
 

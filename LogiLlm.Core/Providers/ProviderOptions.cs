@@ -54,7 +54,15 @@ public sealed class ProviderOptions
     /// <summary>Ready-made chat client to wrap instead of building one from an SDK (used by "mock" and by custom factories).</summary>
     public Microsoft.Extensions.AI.IChatClient? ChatClient { get; set; }
 
+    /// <summary>Shallow copy with its own <see cref="Config"/> dictionary.</summary>
+    public ProviderOptions Clone()
+    {
+        var copy = (ProviderOptions)MemberwiseClone();
+        copy.Config = new Dictionary<string, JsonNode?>(Config.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value?.DeepClone())), StringComparer.Ordinal);
+        return copy;
+    }
+
     /// <summary>Never shows the API key.</summary>
     public override string ToString() =>
-        $"ProviderOptions {{ Endpoint = {Endpoint?.ToString() ?? "(default)"}, ApiKey = {(ApiKey is null ? "(unset)" : "***")}, MaxRetries = {MaxRetries} }}";
+        $"ProviderOptions {{ Endpoint = {(Endpoint is null ? "(default)" : SafeConfig.SanitizeEndpoint(Endpoint))}, ApiKey = {(ApiKey is null ? "(unset)" : "***")}, MaxRetries = {MaxRetries} }}";
 }

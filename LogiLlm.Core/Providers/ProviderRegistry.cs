@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 
 namespace LogiLlm.Providers;
 
@@ -34,12 +35,15 @@ public sealed class ProviderRegistry
     /// <summary>The process-wide registry used when a module has no explicit provider and no registry is injected.</summary>
     public static ProviderRegistry Default { get; } = new();
 
-    /// <summary>The default provider (the first registered with <c>setDefault</c>, or the only one registered); null when none.</summary>
+    /// <summary>The default provider: the last one registered with <c>setDefault: true</c>, else the first one registered; null when none.</summary>
     public Provider? DefaultProvider
     {
         get { lock (_defaultLock) return _default; }
         set { lock (_defaultLock) _default = value; }
     }
+
+    /// <summary>Logger factory given to providers created here whose options have none (set by DI registration).</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>Names of the registered factories.</summary>
     public IReadOnlyCollection<string> FactoryNames => _factories.Keys.Order(StringComparer.Ordinal).ToArray();
@@ -69,7 +73,14 @@ public sealed class ProviderRegistry
                 $"Unknown provider '{name}'. Known providers: {string.Join(", ", FactoryNames)}. Use RegisterFactory to add one.",
                 providerName: name);
         }
-        return factory(model, options ?? new ProviderOptions());
+        options ??= new ProviderOptions();
+        if (options.LoggerFactory is null && LoggerFactory is not null)
+        {
+            // Copy so the caller's options object is not changed behind its back.
+            options = options.Clone();
+            options.LoggerFactory = LoggerFactory;
+        }
+        return factory(model, options);
     }
 
     /// <summary>Registers a provider under its <see cref="Provider.Name"/> (replacing one of the same name).

@@ -59,8 +59,7 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
             }
             catch (Exception ex) when (ShouldHandle(ex, cancellationToken))
             {
-                var wait = await HandleFailureAsync(ex, attempt, cancellationToken).ConfigureAwait(false);
-                if (wait is null) throw; // unreachable: HandleFailureAsync throws when not retrying
+                await WaitOrThrowAsync(ex, attempt, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -83,7 +82,7 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
             catch (Exception ex) when (ShouldHandle(ex, cancellationToken))
             {
                 if (enumerator is not null) await enumerator.DisposeAsync().ConfigureAwait(false);
-                await HandleFailureAsync(ex, attempt, cancellationToken).ConfigureAwait(false);
+                await WaitOrThrowAsync(ex, attempt, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -99,9 +98,12 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
                     {
                         more = await enumerator.MoveNextAsync().ConfigureAwait(false);
                     }
-                    catch (Exception ex) when (ShouldHandle(ex, cancellationToken))
+                    catch (Exception ex) when (ShouldHandle(ex, cancellationToken)
+                        && (ProviderErrorClassifier.Classify(ex, cancellationToken).IsProviderError || _redactor.Contains(ex)))
                     {
-                        throw ToProviderException(ex, attempt);
+                        var pe = ToProviderException(ex, attempt);
+                        LogFailed(_logger, _providerName, _model, StatusText(pe.StatusCode), attempt, pe.Message);
+                        throw pe;
                     }
                     if (!more) yield break;
                     yield return enumerator.Current;
@@ -110,11 +112,13 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
         }
     }
 
+    private static string StatusText(int? status) => status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none";
+
     private static bool ShouldHandle(Exception ex, CancellationToken ct) =>
         !(ex is OperationCanceledException && ct.IsCancellationRequested);
 
     /// <summary>Waits before the next attempt, or throws the final (redacted) exception.</summary>
-    private async Task<TimeSpan?> HandleFailureAsync(Exception ex, int attempt, CancellationToken ct)
+    private async Task WaitOrThrowAsync(Exception ex, int attempt, CancellationToken ct)
     {
         var c = ProviderErrorClassifier.Classify(ex, ct);
         if (!c.IsProviderError)
@@ -127,14 +131,13 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
         if (!c.IsTransient || attempt > _maxRetries)
         {
             var pe = ToProviderException(ex, attempt);
-            LogFailed(_logger, _providerName, _model, c.StatusCode, attempt, pe.Message);
+            LogFailed(_logger, _providerName, _model, StatusText(c.StatusCode), attempt, pe.Message);
             throw pe;
         }
 
         var delay = ComputeDelay(attempt, c.RetryAfter);
-        LogRetrying(_logger, _providerName, _model, c.StatusCode, c.Kind, attempt, _maxRetries + 1, delay.TotalMilliseconds);
+        LogRetrying(_logger, _providerName, _model, StatusText(c.StatusCode), c.Kind, attempt, _maxRetries + 1, delay.TotalMilliseconds);
         await _delay(delay, ct).ConfigureAwait(false);
-        return delay;
     }
 
     internal TimeSpan ComputeDelay(int attempt, TimeSpan? retryAfter)
@@ -152,7 +155,13 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
         var c = ProviderErrorClassifier.Classify(ex, CancellationToken.None);
         var detail = _redactor.Redact(ex.Message).ReplaceLineEndings(" ").Trim();
         if (detail.Length > MaxDetailLength) detail = detail[..MaxDetailLength] + "...";
-        var what = c.StatusCode is { } s ? $"HTTP {s}" : c.Kind;
+        var what = c.StatusCode is { } s ? $"HTTP {s}" : c.Kind switch
+        {
+            "network" => "a network error (no response)",
+            "timeout" => "a timeout",
+            "invalid-response" => "an unreadable response",
+            _ => "an SDK error",
+        };
         var hint = c.StatusCode switch
         {
             401 or 403 => " Check the API key and its permissions.",
@@ -173,10 +182,10 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
     private static partial void LogCompleted(ILogger logger, string provider, string model, int attempt, double elapsedMs, long? inputTokens, long? outputTokens);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Provider {Provider} model {Model}: transient failure (status {StatusCode}, {Kind}) on attempt {Attempt} of at most {MaxAttempts}; retrying in {DelayMs:F0} ms")]
-    private static partial void LogRetrying(ILogger logger, string provider, string model, int? statusCode, string kind, int attempt, int maxAttempts, double delayMs);
+    private static partial void LogRetrying(ILogger logger, string provider, string model, string statusCode, string kind, int attempt, int maxAttempts, double delayMs);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Provider {Provider} model {Model} failed (status {StatusCode}) after {Attempts} attempt(s): {Reason}")]
-    private static partial void LogFailed(ILogger logger, string provider, string model, int? statusCode, int attempts, string reason);
+    private static partial void LogFailed(ILogger logger, string provider, string model, string statusCode, int attempts, string reason);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Provider {Provider} model {Model}: call failed with {ExceptionType}: {Reason}")]
     private static partial void LogNonProviderFailure(ILogger logger, string provider, string model, string exceptionType, string reason);

@@ -6,14 +6,19 @@ namespace LogiLlm.Providers;
 /// <summary>Drops configuration entries whose key names a secret, so provider config can be saved and logged.</summary>
 internal static class SafeConfig
 {
-    private static readonly string[] SecretMarkers = ["key", "secret", "token", "password", "authorization", "credential"];
+    private static readonly string[] SecretFragments =
+        ["apikey", "secret", "token", "password", "passwd", "credential", "header", "cookie", "bearer", "connectionstring"];
 
     public static bool IsSecretKey(string key)
     {
-        var k = key.ToLowerInvariant();
-        // "max_tokens" is a generation setting, not a credential.
-        if (k is "max_tokens" or "maxtokens" or "max_output_tokens" or "max_completion_tokens") return false;
-        return SecretMarkers.Any(k.Contains);
+        var k = new string(key.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
+        // Token counts ("max_tokens", "max_new_tokens") are generation settings, not credentials.
+        if (k.EndsWith("tokens", StringComparison.Ordinal)) return false;
+        if (k.EndsWith("key", StringComparison.Ordinal) || k.EndsWith("keys", StringComparison.Ordinal)) return true;
+        if (k.Contains("auth", StringComparison.Ordinal)
+            && (k.Contains("authoriz", StringComparison.Ordinal) || k.Contains("authent", StringComparison.Ordinal) || !k.Contains("author", StringComparison.Ordinal)))
+            return true; // "authorization", "auth_token", but not "author"
+        return SecretFragments.Any(f => k.Contains(f, StringComparison.Ordinal));
     }
 
     public static IReadOnlyDictionary<string, JsonNode?> Filter(IEnumerable<KeyValuePair<string, JsonNode?>>? config)

@@ -56,13 +56,15 @@ public sealed class FileSystemModuleStore : IModuleStore
                 next = Math.Max(next + 1, MaxVersion(versionsDir) + 1);
             }
 
+            var info = CreateInfo(name, next, bytes, File.GetLastWriteTimeUtc(VersionPath(name, next)));
+            TryWriteDigest(name, next, info.Sha256);
             var current = ReadAlias(name, ModuleRef.LatestAlias);
             if (current is null || current < next)
             {
                 WriteAlias(name, ModuleRef.LatestAlias, next);
             }
 
-            return CreateInfo(name, next, bytes, File.GetLastWriteTimeUtc(VersionPath(name, next)));
+            return info;
         }
     }
 
@@ -125,8 +127,16 @@ public sealed class FileSystemModuleStore : IModuleStore
         foreach (var version in EnumerateVersions(Path.Combine(ModuleDirectory(name), VersionsFolder)).Order())
         {
             var path = VersionPath(name, version);
-            var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-            result.Add(CreateInfo(name, version, bytes, File.GetLastWriteTimeUtc(path)));
+            var file = new FileInfo(path);
+            var sha = ReadDigest(name, version);
+            if (sha is null)
+            {
+                // Versions are immutable, so a digest computed once can be cached next to the version.
+                sha = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)));
+                TryWriteDigest(name, version, sha);
+            }
+
+            result.Add(new ModuleVersionInfo(name, version, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero), file.Length, sha));
         }
 
         return result;
@@ -176,6 +186,34 @@ public sealed class FileSystemModuleStore : IModuleStore
 
     private string VersionPath(string name, int version) =>
         Path.Combine(ModuleDirectory(name), VersionsFolder, version.ToString(CultureInfo.InvariantCulture) + ".json");
+
+    private string DigestPath(string name, int version) =>
+        Path.Combine(ModuleDirectory(name), VersionsFolder, version.ToString(CultureInfo.InvariantCulture) + ".sha256");
+
+    private string? ReadDigest(string name, int version)
+    {
+        try
+        {
+            var text = File.ReadAllText(DigestPath(name, version)).Trim();
+            return text.Length == 64 && text.All(char.IsAsciiHexDigitLower) ? text : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private void TryWriteDigest(string name, int version, string sha)
+    {
+        try
+        {
+            AtomicFileWriter.WriteAllBytes(DigestPath(name, version), Encoding.ASCII.GetBytes(sha));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only a cache: listing recomputes it.
+        }
+    }
 
     private string AliasPath(string name, string alias) => Path.Combine(ModuleDirectory(name), AliasesFolder, alias);
 

@@ -16,7 +16,7 @@ namespace LogiLlm.Signatures;
 /// CLR shapes: <c>str</c> -> <see cref="string"/>, <c>int</c> -> <see cref="long"/>, <c>float</c> -> <see cref="double"/>,
 /// <c>bool</c> -> <see cref="bool"/>, <c>list</c>/<c>set</c>/<c>tuple</c> -> <see cref="IReadOnlyList{T}"/> of object?,
 /// <c>dict</c> -> <see cref="IReadOnlyDictionary{TKey,TValue}"/> of string to object? (key order kept),
-/// <c>Optional[T]</c> -> T or null, <c>Literal[...]</c> -> the matching label (validated; case-insensitive match
+/// <c>Optional[T]</c> -> T or null (null also for the text <c>None</c>/<c>null</c>), <c>Literal[...]</c> -> the matching label (validated; case-insensitive match
 /// allowed, the declared spelling is returned), <c>Any</c> and custom types -> the value normalised to these shapes.
 /// Text written by a model is accepted leniently: code fences, JSON or Python-style lists, bullet or comma lists,
 /// <c>yes</c>/<c>no</c> for booleans. Anything that does not fit throws <see cref="FieldConversionException"/>;
@@ -81,7 +81,7 @@ public static class FieldValueConverter
             case sbyte or byte or short or ushort or int or uint or long:
                 return System.Convert.ToInt64(value, CultureInfo.InvariantCulture);
             case ulong ul:
-                return ul <= long.MaxValue ? (long)ul : (double)ul;
+                return ul <= long.MaxValue ? (object)(long)ul : (double)ul;
             case float or double or decimal:
                 return System.Convert.ToDouble(value, CultureInfo.InvariantCulture);
             case Enum e:
@@ -298,10 +298,13 @@ public static class FieldValueConverter
             return true;
         }
 
-        if (value is string s && inner.Name != "str" && inner.Name != "Any")
+        if (value is string s)
         {
+            // A model writes "None"/"null" for an absent optional value; empty text is absent unless the type is text.
             var t = s.Trim();
-            return t.Length == 0 || t.Equals("None", StringComparison.OrdinalIgnoreCase) || t.Equals("null", StringComparison.OrdinalIgnoreCase);
+            return t.Equals("None", StringComparison.OrdinalIgnoreCase)
+                || t.Equals("null", StringComparison.OrdinalIgnoreCase)
+                || (t.Length == 0 && inner.Name is not ("str" or "Any"));
         }
 
         return false;
@@ -554,7 +557,7 @@ public static class FieldValueConverter
 
     private static object ParseJsonNumber(string text) =>
         long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)
-            ? l
+            ? (object)l
             : double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 
     private static bool IsKeyValueSequence(Type type) =>

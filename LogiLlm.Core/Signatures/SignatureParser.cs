@@ -73,6 +73,11 @@ internal sealed class SignatureParser
         var outputs = new List<FieldSpec>();
 
         parser.SkipWhitespace();
+        if (parser.AtEnd)
+        {
+            throw parser.Fail(parser._pos, "empty signature; expected \"inputs -> outputs\"");
+        }
+
         if (!parser.AtArrow)
         {
             while (true)
@@ -180,7 +185,7 @@ internal sealed class SignatureParser
         return Fail(_pos, $"expected ',', ':' or '->' after field '{field}', found {Describe()}");
     }
 
-    private FieldType ParseType()
+    private FieldType ParseType(bool allowBareNone = false)
     {
         var start = _pos;
         var members = new List<FieldType> { ParsePrimary() };
@@ -197,7 +202,7 @@ internal sealed class SignatureParser
             members.Add(ParsePrimary());
         }
 
-        if (members.All(m => ReferenceEquals(m, NoneType)))
+        if (!allowBareNone && members.All(m => ReferenceEquals(m, NoneType)))
         {
             throw Fail(start, "'None' alone is not a field type; write 'T | None' or 'Optional[T]'");
         }
@@ -292,7 +297,7 @@ internal sealed class SignatureParser
                 throw Fail(_pos, "expected a type argument inside '[]'");
             }
 
-            args.Add(ParseType());
+            args.Add(ParseType(allowBareNone: true));
             SkipWhitespace();
             if (AtEnd)
             {

@@ -32,7 +32,7 @@ public static class PredictApi
     /// <summary>Tokens the model call used.</summary>
     public sealed record TokenUsageDto(long? InputTokens, long? OutputTokens);
 
-    internal static async Task<Results<Ok<PredictResponse>, ValidationProblem, NotFound<ProblemDetails>, ProblemHttpResult>> Predict(
+    internal static async Task<Results<Ok<PredictResponse>, ValidationProblem, ProblemHttpResult>> Predict(
         string moduleRef, PredictRequest? request, ModuleResolver resolver, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (!ModuleRef.TryParse(moduleRef, out var reference))
@@ -56,7 +56,8 @@ public static class PredictApi
         {
             resolved = await resolver.ResolveAsync(reference, cancellationToken);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or Polly.ExecutionRejectedException
+            || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             loggers.CreateLogger(typeof(PredictApi)).LogWarning(ex, "The registry is unreachable for {Module}", reference);
             return TypedResults.Problem("The module registry is unreachable and this module is not cached here.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Registry unavailable");
@@ -68,12 +69,7 @@ public static class PredictApi
 
         if (resolved is null)
         {
-            return TypedResults.NotFound(new ProblemDetails
-            {
-                Title = "Module not found",
-                Detail = $"The registry has no module '{reference}'.",
-                Status = StatusCodes.Status404NotFound,
-            });
+            return TypedResults.Problem($"The registry has no module '{reference}'.", statusCode: StatusCodes.Status404NotFound, title: "Module not found");
         }
 
         var module = resolved.Module;

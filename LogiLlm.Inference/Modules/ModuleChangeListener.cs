@@ -61,7 +61,7 @@ public sealed class ModuleChangeListener(IConnectionMultiplexer redis, ModuleRes
             logger.LogInformation("Module {Module} changed: version {Version} is now {Aliases}", change.Name, change.Version, string.Join(", ", change.Aliases));
             await resolver.ApplyChangeAsync(change, cancellationToken);
         }
-        catch (Exception ex) when (ex is JsonException or HttpRequestException or LogiLlm.Persistence.PersistenceException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogWarning(ex, "Ignoring a module change that could not be applied.");
         }

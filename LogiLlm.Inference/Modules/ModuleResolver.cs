@@ -71,7 +71,7 @@ public sealed class ModuleResolver(
         }
 
         var cached = await TryRedisAsync(db => db.StringGetAsync(AliasKey(name, alias)));
-        if (cached is { HasValue: true } && int.TryParse(cached.Value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var fromRedis))
+        if (cached is { HasValue: true } && int.TryParse(cached.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var fromRedis))
         {
             _aliases[(name, alias)] = fromRedis;
             return fromRedis;
@@ -118,7 +118,7 @@ public sealed class ModuleResolver(
         var cached = await TryRedisAsync(db => db.StringGetAsync(ModuleKey(name, version)));
         if (cached is { HasValue: true })
         {
-            return Load(new TrainerClient.FetchedModule(name, version, cached.Value.ToString()));
+            return Load(new TrainerClient.FetchedModule(name, version, cached.ToString()));
         }
 
         var fetched = await trainer.GetAsync(name, version.ToString(CultureInfo.InvariantCulture), cancellationToken);

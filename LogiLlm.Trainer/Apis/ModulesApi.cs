@@ -60,30 +60,30 @@ public static class ModulesApi
         return TypedResults.Ok<IReadOnlyList<ModuleSummary>>(summaries);
     }
 
-    internal static async Task<Results<Ok<ModuleVersions>, NotFound<ProblemDetails>>> ListVersions(
+    internal static async Task<Results<Ok<ModuleVersions>, ProblemHttpResult>> ListVersions(
         string name, IModuleStore store, CancellationToken cancellationToken)
     {
         var versions = await store.ListVersionsAsync(name, cancellationToken);
         if (versions.Count == 0)
         {
-            return TypedResults.NotFound(UnknownModule(name));
+            return TypedResults.Problem(UnknownModule(name));
         }
 
         return TypedResults.Ok(new ModuleVersions(name, versions, await store.GetAliasesAsync(name, cancellationToken)));
     }
 
-    internal static async Task<Results<ContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> GetVersion(
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetVersion(
         string name, string version, HttpResponse response, IModuleStore store, CancellationToken cancellationToken)
     {
         if (!ModuleRef.TryParse($"{name}@{version}", out var reference))
         {
-            return TypedResults.BadRequest(Problem("Invalid module reference", $"'{name}@{version}' is not a module name with a version number or alias."));
+            return TypedResults.Problem(Problem("Invalid module reference", $"'{name}@{version}' is not a module name with a version number or alias."));
         }
 
         var stored = await store.GetAsync(reference, cancellationToken);
         if (stored is null)
         {
-            return TypedResults.NotFound(Problem("Module version not found", $"The registry has no module '{reference}'.", StatusCodes.Status404NotFound));
+            return TypedResults.Problem(Problem("Module version not found", $"The registry has no module '{reference}'.", StatusCodes.Status404NotFound));
         }
 
         response.Headers[VersionHeader] = stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -91,7 +91,7 @@ public static class ModulesApi
         return TypedResults.Content(stored.Document, "application/json", Encoding.UTF8);
     }
 
-    internal static async Task<Results<Created<ImportedVersion>, BadRequest<ProblemDetails>>> ImportVersion(
+    internal static async Task<Results<Created<ImportedVersion>, ProblemHttpResult>> ImportVersion(
         string name,
         HttpRequest request,
         IModuleStore store,
@@ -102,13 +102,13 @@ public static class ModulesApi
     {
         if (!ModuleNames.IsValidName(name))
         {
-            return TypedResults.BadRequest(Problem("Invalid module name", $"'{name}' is not a valid module name: use letters, digits, '.', '_' or '-'."));
+            return TypedResults.Problem(Problem("Invalid module name", $"'{name}' is not a valid module name: use letters, digits, '.', '_' or '-'."));
         }
 
         var document = await ReadBodyAsync(request, options.Value.MaxDocumentBytes, cancellationToken);
         if (document is null)
         {
-            return TypedResults.BadRequest(Problem("Module file too large", $"The module file exceeds {options.Value.MaxDocumentBytes} bytes."));
+            return TypedResults.Problem(Problem("Module file too large", $"The module file exceeds {options.Value.MaxDocumentBytes} bytes."));
         }
 
         try
@@ -118,7 +118,7 @@ public static class ModulesApi
         }
         catch (PersistenceException ex)
         {
-            return TypedResults.BadRequest(Problem("Invalid module file", ex.Message, extensions: ex.JsonPath is null ? null : new() { ["jsonPath"] = ex.JsonPath }));
+            return TypedResults.Problem(Problem("Invalid module file", ex.Message, extensions: ex.JsonPath is null ? null : new() { ["jsonPath"] = ex.JsonPath }));
         }
 
         var info = await store.PublishAsync(name, document, cancellationToken);
@@ -127,7 +127,7 @@ public static class ModulesApi
         return TypedResults.Created($"/api/modules/{name}/versions/{info.Version}", new ImportedVersion(name, info.Version, info.Sha256));
     }
 
-    internal static async Task<Results<Ok<ModuleVersions>, NotFound<ProblemDetails>, ValidationProblem>> SetAlias(
+    internal static async Task<Results<Ok<ModuleVersions>, ProblemHttpResult, ValidationProblem>> SetAlias(
         string name, string alias, AliasRequest body, IModuleStore store, ModuleChangePublisher publisher, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -152,7 +152,7 @@ public static class ModulesApi
         }
         catch (KeyNotFoundException)
         {
-            return TypedResults.NotFound(Problem("Module version not found", $"The registry has no module '{name}@{body.Version}'.", StatusCodes.Status404NotFound));
+            return TypedResults.Problem(Problem("Module version not found", $"The registry has no module '{name}@{body.Version}'.", StatusCodes.Status404NotFound));
         }
 
         await publisher.PublishAsync(new ModuleChange(name, body.Version!.Value, [alias]));

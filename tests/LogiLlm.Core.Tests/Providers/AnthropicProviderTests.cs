@@ -55,7 +55,10 @@ public sealed class AnthropicProviderTests : IAsyncLifetime
 
         await provider.Client.GetResponseAsync(ClassificationMessages());
 
-        Assert.Equal(4096, (int)Assert.Single(_server.Requests).Body["max_tokens"]!);
+        var body = Assert.Single(_server.Requests).Body;
+        Assert.Equal(4096, (int)body["max_tokens"]!);
+        Assert.False(body.ContainsKey("temperature"));
+        Assert.False(body.ContainsKey("top_p"));
     }
 
     [Fact]

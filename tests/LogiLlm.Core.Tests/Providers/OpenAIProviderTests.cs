@@ -144,6 +144,8 @@ public sealed class OpenAIProviderTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<ProviderException>(() => provider.Client.GetResponseAsync(ClassificationMessages()));
 
         Assert.True(ex.IsTransient);
+        Assert.Null(ex.StatusCode);
+        Assert.Contains("timeout", ex.Message);
         Assert.Equal(2, ex.Attempts);
         Assert.Equal(2, _server.Requests.Count);
         AssertNoSecretInLogs(logs);
@@ -163,9 +165,10 @@ public sealed class OpenAIProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Key_echoed_by_the_server_is_redacted_from_the_exception_and_logs()
+    public async Task Key_echoed_by_the_server_is_redacted_from_the_exception_logs_and_spans()
     {
         var (loggers, logs) = CapturingLoggerFactory();
+        using var spans = new ActivityCapture();
         var echo = $$$"""{"error":{"message":"Incorrect API key provided: {{{SecretKey}}}","type":"invalid_request_error","code":"invalid_api_key"}}""";
         _server.Enqueue(new StubReply(401, echo));
         var provider = IsolatedRegistry().CreateProvider("openai", "gpt-4.1-mini", Options(_server.OpenAIEndpoint, loggers));
@@ -175,6 +178,27 @@ public sealed class OpenAIProviderTests : IAsyncLifetime
         Assert.Equal(401, ex.StatusCode);
         Assert.DoesNotContain(SecretKey, ex.Message);
         Assert.DoesNotContain(SecretKey, ex.ToString());
+        AssertNoSecretInLogs(logs);
+        Assert.Contains(spans.Activities, a => a.Status == System.Diagnostics.ActivityStatusCode.Error);
+        AssertNoSecretInActivities(spans.Activities);
+    }
+
+    [Fact]
+    public async Task Connection_refused_is_a_transient_network_failure_and_is_retried()
+    {
+        var (loggers, logs) = CapturingLoggerFactory();
+        var dead = await LoopbackLlmServer.StartAsync();
+        var deadEndpoint = dead.OpenAIEndpoint;
+        await dead.DisposeAsync();
+        var provider = IsolatedRegistry().CreateProvider("openai", "gpt-4.1-mini", Options(deadEndpoint, loggers, maxRetries: 2));
+
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => provider.Client.GetResponseAsync(ClassificationMessages()));
+
+        Assert.True(ex.IsTransient);
+        Assert.Null(ex.StatusCode);
+        Assert.Equal(3, ex.Attempts);
+        Assert.Contains("network error", ex.Message);
+        Assert.Equal(2, logs.GetSnapshot().Count(r => r.Category == "LogiLlm.Providers" && r.Level == Microsoft.Extensions.Logging.LogLevel.Warning));
         AssertNoSecretInLogs(logs);
     }
 

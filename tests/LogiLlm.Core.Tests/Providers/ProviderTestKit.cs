@@ -91,6 +91,7 @@ internal static class ProviderTestKit
         foreach (var a in activities)
         {
             Assert.DoesNotContain(SecretKey, a.DisplayName, StringComparison.Ordinal);
+            Assert.DoesNotContain(SecretKey, a.StatusDescription ?? string.Empty, StringComparison.Ordinal);
             foreach (var tag in a.TagObjects)
                 Assert.DoesNotContain(SecretKey, tag.Value?.ToString() ?? string.Empty, StringComparison.Ordinal);
             foreach (var ev in a.Events)

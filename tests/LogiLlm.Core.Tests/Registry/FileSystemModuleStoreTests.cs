@@ -31,6 +31,12 @@ public sealed class FileSystemModuleStoreTests : IDisposable
         Assert.Equal(2, (await store.GetAliasesAsync("email"))["latest"]);
         Assert.Equal([1, 2], (await store.ListVersionsAsync("email")).Select(v => v.Version));
         Assert.Equal(["email"], await store.ListModulesAsync());
+        Assert.Equal([v1.Sha256, v2.Sha256], (await store.ListVersionsAsync("email")).Select(v => v.Sha256));
+
+        // The digest cache is rebuilt when it is lost.
+        File.Delete(Path.Combine(_root, "email", "versions", "1.sha256"));
+        Assert.Equal(v1.Sha256, (await store.ListVersionsAsync("email"))[0].Sha256);
+        Assert.True(File.Exists(Path.Combine(_root, "email", "versions", "1.sha256")));
     }
 
     [Fact]
@@ -93,5 +99,25 @@ public sealed class FileSystemModuleStoreTests : IDisposable
             var stored = await stores[0].GetAsync(r.Ref);
             Assert.Equal(r.Sha256, stored!.Info.Sha256);
         }
+    }
+
+    [Fact]
+    public async Task Modules_publish_and_load_through_the_store_with_loader_checks()
+    {
+        var store = new FileSystemModuleStore(_root);
+        var module = new LogiLlm.Predict("email -> category");
+        module.Config["temperature"] = 0.2;
+        var info = await store.PublishModuleAsync("email", module);
+        await store.PublishAsync("email", "{\"module_type\": \"Predict\", \"signature\": 3}");
+
+        var loaded = await store.LoadModuleAsync(ModuleRef.Parse("email@1"));
+        Assert.Equal(0.2, loaded!.Module.Config.Temperature);
+        Assert.Equal(LogiLlm.Persistence.DigestStatus.Verified, loaded.Report.Digest);
+        Assert.Null(await store.LoadModuleAsync(ModuleRef.Parse("email@9")));
+
+        var e = await Assert.ThrowsAsync<LogiLlm.Persistence.PersistenceException>(() => store.LoadModuleAsync(ModuleRef.Parse("email")));
+        Assert.Equal("email@2", e.FilePath);
+        Assert.Equal("$.signature", e.JsonPath);
+        Assert.Equal(1, info.Version);
     }
 }

@@ -1,0 +1,238 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using LogiLlm.Demos;
+using LogiLlm.Signatures;
+using Microsoft.Extensions.AI;
+
+namespace LogiLlm.Adapters;
+
+/// <summary>
+/// Shared shape of the built-in adapters: system message (fields, structure, objective), demos as
+/// user/assistant pairs, the input; and typed conversion of the extracted reply values.
+/// </summary>
+public abstract class AdapterBase : IAdapter
+{
+    /// <summary>Text put in a demo for a field the demo has no value for.</summary>
+    public const string NotSupplied = "Not supplied for this particular example.";
+
+    /// <summary>Creates the adapter with a copy of <paramref name="config"/>.</summary>
+    protected AdapterBase(JsonObject? config) => Config = config is null ? [] : (JsonObject)config.DeepClone();
+
+    /// <inheritdoc />
+    public abstract string Name { get; }
+
+    /// <inheritdoc />
+    public JsonObject Config { get; }
+
+    /// <inheritdoc />
+    public virtual IList<ChatMessage> Format(Signature signature, IReadOnlyList<Demo> demos, IReadOnlyDictionary<string, object?> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(signature);
+        ArgumentNullException.ThrowIfNull(demos);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var messages = new List<ChatMessage> { new(ChatRole.System, FormatSystemMessage(signature)) };
+        foreach (var demo in demos)
+        {
+            var demoInputs = demo.InputValues();
+            var demoOutputs = demo.OutputValues();
+            messages.Add(new ChatMessage(ChatRole.User, FormatInputs(signature, WithPlaceholders(signature.InputFields, demoInputs))));
+            messages.Add(new ChatMessage(ChatRole.Assistant, FormatOutputs(signature, WithPlaceholders(signature.OutputFields, demoOutputs))));
+        }
+
+        var last = FormatInputs(signature, inputs);
+        var instruction = FinalInstruction(signature);
+        messages.Add(new ChatMessage(ChatRole.User, instruction is null ? last : $"{last}\n\n{instruction}"));
+        return messages;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, object?> Parse(Signature signature, string completion)
+    {
+        ArgumentNullException.ThrowIfNull(signature);
+        ArgumentNullException.ThrowIfNull(completion);
+        var raw = ExtractOutputs(signature, completion);
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var missing = new List<string>();
+        foreach (var field in signature.OutputFields)
+        {
+            if (!raw.TryGetValue(field.Name, out var value))
+            {
+                if (field.Type.IsOptional || !field.Required)
+                {
+                    result[field.Name] = null;
+                }
+                else
+                {
+                    missing.Add(field.Name);
+                }
+
+                continue;
+            }
+
+            try
+            {
+                result[field.Name] = FieldValueConverter.Convert(value, field.Type, field.Name);
+            }
+            catch (FieldConversionException e)
+            {
+                throw new AdapterParseException(Name, $"{Name}: {e.Message}", completion, field.Name, e);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new AdapterParseException(
+                Name,
+                $"{Name} could not find output field(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} in the completion ({MissingHint}).",
+                completion,
+                missing.Count == 1 ? missing[0] : null);
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public virtual ChatResponseFormat? ResponseFormat(Signature signature) => null;
+
+    /// <summary>
+    /// The reply a model should give for <paramref name="outputs"/>: the same text as a demo's assistant message,
+    /// which <see cref="Parse"/> reads back. Used by offline clients (LogiLlm.LocalModel) that answer in the adapter's format.
+    /// </summary>
+    public string FormatReply(Signature signature, IReadOnlyDictionary<string, object?> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(signature);
+        ArgumentNullException.ThrowIfNull(outputs);
+        return FormatOutputs(signature, outputs);
+    }
+
+    /// <summary>How the reply is expected to mark fields, for error messages.</summary>
+    protected abstract string MissingHint { get; }
+
+    /// <summary>Finds the raw value (text or JSON node) of each output field in the reply; absent fields are left out.</summary>
+    protected abstract IDictionary<string, object?> ExtractOutputs(Signature signature, string completion);
+
+    /// <summary>The content of a user message carrying <paramref name="values"/> of the input fields.</summary>
+    protected abstract string FormatInputs(Signature signature, IReadOnlyDictionary<string, object?> values);
+
+    /// <summary>The content of an assistant message carrying <paramref name="values"/> of the output fields.</summary>
+    protected abstract string FormatOutputs(Signature signature, IReadOnlyDictionary<string, object?> values);
+
+    /// <summary>The skeleton of one exchange, with <c>{field}</c> placeholders, shown in the system message.</summary>
+    protected abstract string DescribeStructure(Signature signature);
+
+    /// <summary>A reminder appended to the last user message, or null.</summary>
+    protected virtual string? FinalInstruction(Signature signature) => null;
+
+    /// <summary>The system message: fields with types and descriptions, the structure, and the objective.</summary>
+    protected virtual string FormatSystemMessage(Signature signature)
+    {
+        var sb = new StringBuilder();
+        if (signature.InputFields.Count > 0)
+        {
+            sb.AppendLine("Your input fields are:");
+            AppendFieldList(sb, signature.InputFields);
+        }
+
+        sb.AppendLine("Your output fields are:");
+        AppendFieldList(sb, signature.OutputFields);
+        sb.AppendLine("All interactions will be structured in the following way, with the appropriate values filled in.");
+        sb.AppendLine();
+        sb.AppendLine(DescribeStructure(signature).TrimEnd());
+        sb.AppendLine();
+        sb.Append("In adhering to this structure, your objective is: ");
+        sb.Append(Objective(signature));
+        return sb.ToString();
+    }
+
+    /// <summary>The instructions, or "Given the fields `a`, produce the fields `b`." when there are none.</summary>
+    protected static string Objective(Signature signature)
+    {
+        if (!string.IsNullOrWhiteSpace(signature.Instructions))
+        {
+            return signature.Instructions.Trim();
+        }
+
+        var inputs = string.Join(", ", signature.InputFields.Select(f => $"`{f.Name}`"));
+        var outputs = string.Join(", ", signature.OutputFields.Select(f => $"`{f.Name}`"));
+        return inputs.Length > 0 ? $"Given the fields {inputs}, produce the fields {outputs}." : $"Produce the fields {outputs}.";
+    }
+
+    /// <summary>A note on how a value of <paramref name="type"/> must be written, or null for plain text.</summary>
+    protected static string? TypeHint(FieldType type)
+    {
+        var inner = type.Unwrapped;
+        var hint = inner.Name switch
+        {
+            "str" or "bytes" or "Any" => null,
+            "Literal" when inner.LiteralValues.Count > 0 => $"must exactly match (no extra characters) one of: {string.Join("; ", inner.LiteralValues)}",
+            "int" => "must be a single int value",
+            "float" => "must be a single float value",
+            "bool" => "must be true or false",
+            _ => $"must be valid JSON of type {inner}",
+        };
+        if (type.IsOptional)
+        {
+            return hint is null ? "may be null" : $"{hint}, or null";
+        }
+
+        return hint;
+    }
+
+    /// <summary>The text of a value inside a prompt: strings as they are, other values as compact JSON.</summary>
+    protected static string ValueText(object? value) => FieldValueConverter.ToPromptText(value);
+
+    /// <summary>Looks up a field's value by exact name, then case-insensitively.</summary>
+    protected static bool TryGetValue(IReadOnlyDictionary<string, object?> values, string name, out object? value)
+    {
+        if (values.TryGetValue(name, out value))
+        {
+            return true;
+        }
+
+        foreach (var (key, v) in values)
+        {
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                value = v;
+                return true;
+            }
+        }
+
+        value = null;
+        return false;
+    }
+
+    /// <summary>Finds the output field called <paramref name="name"/> (exact, then case-insensitive, spaces as underscores).</summary>
+    protected static FieldSpec? FindOutput(Signature signature, string name)
+    {
+        var trimmed = name.Trim();
+        return signature.OutputFields.FirstOrDefault(f => f.Name == trimmed)
+            ?? signature.OutputFields.FirstOrDefault(f => string.Equals(f.Name, trimmed.Replace(' ', '_'), StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static void AppendFieldList(StringBuilder sb, IReadOnlyList<FieldSpec> fields)
+    {
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var f = fields[i];
+            sb.Append(i + 1).Append(". `").Append(f.Name).Append("` (").Append(f.Type).Append(')');
+            if (!string.IsNullOrWhiteSpace(f.Description))
+            {
+                sb.Append(": ").Append(f.Description.Trim());
+            }
+
+            sb.AppendLine();
+        }
+    }
+
+    private static IReadOnlyDictionary<string, object?> WithPlaceholders(IReadOnlyList<FieldSpec> fields, IReadOnlyDictionary<string, object?> values)
+    {
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var field in fields)
+        {
+            result[field.Name] = TryGetValue(values, field.Name, out var v) ? v : NotSupplied;
+        }
+
+        return result;
+    }
+}

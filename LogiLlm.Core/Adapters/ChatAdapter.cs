@@ -1,0 +1,125 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using LogiLlm.Signatures;
+
+namespace LogiLlm.Adapters;
+
+/// <summary>
+/// DSPy-style adapter: every field is introduced by a marker line <c>[[ ## name ## ]]</c> and a reply
+/// ends with <c>[[ ## completed ## ]]</c>. For a signature with exactly one output field, a reply
+/// without markers is taken whole as that field's value.
+/// </summary>
+public sealed partial class ChatAdapter : AdapterBase
+{
+    /// <summary>Creates the adapter.</summary>
+    public ChatAdapter(JsonObject? config = null)
+        : base(config)
+    {
+    }
+
+    /// <summary>The marker line of a field, e.g. <c>[[ ## answer ## ]]</c>.</summary>
+    public static string Marker(string field) => $"[[ ## {field} ## ]]";
+
+    /// <inheritdoc />
+    public override string Name => "ChatAdapter";
+
+    /// <inheritdoc />
+    protected override string MissingHint => "each output must follow its [[ ## field ## ]] marker";
+
+    /// <inheritdoc />
+    protected override string FormatInputs(Signature signature, IReadOnlyDictionary<string, object?> values)
+    {
+        var sb = new StringBuilder();
+        foreach (var field in signature.InputFields)
+        {
+            if (TryGetValue(values, field.Name, out var value))
+            {
+                sb.Append(Marker(field.Name)).Append('\n').Append(ValueText(value)).Append("\n\n");
+            }
+        }
+
+        return sb.ToString().TrimEnd();
+    }
+
+    /// <inheritdoc />
+    protected override string FormatOutputs(Signature signature, IReadOnlyDictionary<string, object?> values)
+    {
+        var sb = new StringBuilder();
+        foreach (var field in signature.OutputFields)
+        {
+            TryGetValue(values, field.Name, out var value);
+            sb.Append(Marker(field.Name)).Append('\n').Append(ValueText(value)).Append("\n\n");
+        }
+
+        sb.Append(Marker("completed"));
+        return sb.ToString();
+    }
+
+    /// <inheritdoc />
+    protected override string DescribeStructure(Signature signature)
+    {
+        var sb = new StringBuilder();
+        foreach (var field in signature.Fields)
+        {
+            sb.Append(Marker(field.Name)).Append('\n').Append('{').Append(field.Name).Append('}');
+            if (field.Kind == FieldKind.Output && TypeHint(field.Type) is { } hint)
+            {
+                sb.Append("        # note: the value you produce ").Append(hint);
+            }
+
+            sb.Append("\n\n");
+        }
+
+        sb.Append(Marker("completed"));
+        return sb.ToString();
+    }
+
+    /// <inheritdoc />
+    protected override string FinalInstruction(Signature signature)
+    {
+        var parts = signature.OutputFields.Select(f =>
+        {
+            var hint = TypeHint(f.Type);
+            return hint is null ? $"`{Marker(f.Name)}`" : $"`{Marker(f.Name)}` (the value {hint})";
+        });
+        return $"Respond with the corresponding output fields, starting with the field {string.Join(", then ", parts)}, and then ending with the marker for `{Marker("completed")}`.";
+    }
+
+    /// <inheritdoc />
+    protected override IDictionary<string, object?> ExtractOutputs(Signature signature, string completion)
+    {
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var matches = MarkerPattern().Matches(completion);
+        for (var i = 0; i < matches.Count; i++)
+        {
+            var name = matches[i].Groups["name"].Value.Trim();
+            if (name.Equals("completed", StringComparison.OrdinalIgnoreCase))
+            {
+                break;
+            }
+
+            var start = matches[i].Index + matches[i].Length;
+            var end = i + 1 < matches.Count ? matches[i + 1].Index : completion.Length;
+            if (FindOutput(signature, name) is { } field && !result.ContainsKey(field.Name))
+            {
+                result[field.Name] = completion[start..end].Trim();
+            }
+        }
+
+        if (signature.OutputFields.Count == 1 && result.Count == 0)
+        {
+            // A single-output reply without markers (or with only the completed marker) is the value itself.
+            var text = matches.Count > 0 ? completion[..matches[0].Index] : completion;
+            if (text.Trim().Length > 0 || matches.Count == 0)
+            {
+                result[signature.OutputFields[0].Name] = text.Trim();
+            }
+        }
+
+        return result;
+    }
+
+    [GeneratedRegex(@"\[\[\s*##\s*(?<name>[^\]#]+?)\s*##\s*\]\]", RegexOptions.CultureInvariant)]
+    private static partial Regex MarkerPattern();
+}

@@ -1,0 +1,10 @@
+using System.Text.Json.Nodes;
+
+namespace LogiLlm.Optimizers;
+
+/// <summary>What an optimizer's core step produces; <see cref="Optimizer"/> adds history, lineage and timing.</summary>
+/// <param name="OptimizedModule">The optimized module (a new instance).</param>
+/// <param name="BaselineScore">Score of the input module.</param>
+/// <param name="BestScore">Score of <paramref name="OptimizedModule"/>.</param>
+/// <param name="BestConfig">The configuration of <paramref name="OptimizedModule"/>.</param>
+public sealed record OptimizationOutcome(Module OptimizedModule, double BaselineScore, double BestScore, JsonObject BestConfig);

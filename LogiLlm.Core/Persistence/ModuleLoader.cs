@@ -1,0 +1,426 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LogiLlm.Adapters;
+using LogiLlm.Demos;
+using LogiLlm.Providers;
+using LogiLlm.Signatures;
+using K = LogiLlm.Persistence.ModuleFileFormat.Keys;
+
+namespace LogiLlm.Persistence;
+
+/// <summary>
+/// Loads modules saved by <see cref="ModuleSaver"/> or by Python LogiLLM 0.2.17. Loading is transactional (a new module
+/// or an exception, nothing half-applied) and every failure is a <see cref="PersistenceException"/> naming the file and
+/// the JSON path. Module types come only from the <see cref="ModuleTypeRegistry"/> allowlist; endpoints and credentials
+/// are never taken from a file unless the caller opts in.
+/// </summary>
+public static class ModuleLoader
+{
+    /// <summary>Loads the module saved at <paramref name="path"/>.</summary>
+    /// <exception cref="PersistenceException">Any failure: missing file, invalid JSON, wrong shape, unknown type, digest mismatch, limits.</exception>
+    public static Module LoadModule(string path, LoadOptions? options = null) => LoadWithReport(path, options).Module;
+
+    /// <summary>Loads the module saved at <paramref name="path"/> and reports warnings (version, provider, migration).</summary>
+    public static Module LoadModule(string path, LoadOptions? options, out LoadReport report)
+    {
+        var result = LoadWithReport(path, options);
+        report = result.Report;
+        return result.Module;
+    }
+
+    /// <summary>Loads the module saved at <paramref name="path"/> together with its <see cref="LoadReport"/>.</summary>
+    public static LoadResult LoadWithReport(string path, LoadOptions? options = null) => LoadFile(path, options, typeof(Module));
+
+    /// <summary>Loads a module of type <typeparamref name="T"/> (or a subtype) from <paramref name="path"/>.</summary>
+    /// <exception cref="PersistenceException">Also when the file holds another module type.</exception>
+    public static T Load<T>(string path, LoadOptions? options = null)
+        where T : Module => (T)LoadFile(path, options, typeof(T)).Module;
+
+    /// <summary>Loads a module from JSON text.</summary>
+    public static Module LoadFromString(string json, LoadOptions? options = null) => LoadFromStringWithReport(json, options).Module;
+
+    /// <summary>Loads a module of type <typeparamref name="T"/> from JSON text.</summary>
+    public static T LoadFromString<T>(string json, LoadOptions? options = null)
+        where T : Module => (T)LoadString(json, options, typeof(T)).Module;
+
+    /// <summary>Loads a module from JSON text, with its report.</summary>
+    public static LoadResult LoadFromStringWithReport(string json, LoadOptions? options = null) => LoadString(json, options, typeof(Module));
+
+    /// <summary>Loads a module from a UTF-8 JSON stream (read to its end, not closed).</summary>
+    public static Module LoadFromStream(Stream stream, LoadOptions? options = null) => LoadFromStreamWithReport(stream, options).Module;
+
+    /// <summary>Loads a module from a UTF-8 JSON stream, with its report.</summary>
+    public static LoadResult LoadFromStreamWithReport(Stream stream, LoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        options ??= LoadOptions.Default;
+        var bytes = DocumentReader.ReadLimited(stream, options.MaxBytes, null);
+        return Load(bytes, new LoadContext(null, options), typeof(Module));
+    }
+
+    /// <summary>Loads a module from UTF-8 JSON bytes, with its report.</summary>
+    public static LoadResult LoadFromBytes(ReadOnlySpan<byte> utf8Json, LoadOptions? options = null) =>
+        Load(utf8Json, new LoadContext(null, options ?? LoadOptions.Default), typeof(Module));
+
+    /// <summary>Loads JSON text that came from somewhere with a name (e.g. <c>email@3</c> in a store); errors name it as the file.</summary>
+    internal static LoadResult LoadNamed(string json, LoadOptions? options, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        options ??= LoadOptions.Default;
+        if (json.Length > options.MaxBytes || Encoding.UTF8.GetByteCount(json) > options.MaxBytes)
+        {
+            throw new PersistenceException($"Input is too large: the limit is {options.MaxBytes} bytes", sourceName, null);
+        }
+
+        return Load(Encoding.UTF8.GetBytes(json), new LoadContext(sourceName, options), typeof(Module));
+    }
+
+    private static LoadResult LoadFile(string path, LoadOptions? options, Type expected)
+    {
+        options ??= LoadOptions.Default;
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new PersistenceException("A file path is required", path, null);
+        }
+
+        var bytes = DocumentReader.ReadFile(path, options.MaxBytes);
+        return Load(bytes, new LoadContext(path, options), expected);
+    }
+
+    private static LoadResult LoadString(string json, LoadOptions? options, Type expected)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        options ??= LoadOptions.Default;
+        if (json.Length > options.MaxBytes || Encoding.UTF8.GetByteCount(json) > options.MaxBytes)
+        {
+            throw new PersistenceException($"Input is too large: the limit is {options.MaxBytes} bytes", null, null);
+        }
+
+        return Load(Encoding.UTF8.GetBytes(json), new LoadContext(null, options), expected);
+    }
+
+    private static LoadResult Load(ReadOnlySpan<byte> utf8, LoadContext context, Type expected)
+    {
+        try
+        {
+            var document = ReadDocument(utf8, context, out var header);
+            var registry = context.Options.ModuleTypes ?? ModuleTypeRegistry.Default;
+            var module = Build(document, JsonPaths.Root, context, registry, existing: null);
+            if (!expected.IsInstanceOfType(module))
+            {
+                throw context.Reader.Fail(
+                    $"The file holds a {module.ModuleType} module ({module.GetType().Name}), not a {expected.Name}",
+                    JsonPaths.Property(JsonPaths.Root, K.ModuleType));
+            }
+
+            // Only now, with the whole module built, touch shared state (the provider registry).
+            var savedProvider = SavedProviderConfig.Of(module);
+            var providerSetUp = savedProvider is null ? null : ApplyProvider(module, savedProvider, context);
+            context.Flush();
+            var report = new LoadReport(context.Reader.FilePath, header.LibraryVersion, header.FormatVersion, header.SaveTimestamp, header.Digest, savedProvider, providerSetUp, context.Diagnostics);
+            return new LoadResult(module, report);
+        }
+        catch (PersistenceException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Whatever a file manages to provoke leaves as a PersistenceException, never another type.
+            throw context.Reader.Fail($"Cannot load module: {e.Message}", JsonPaths.Root, e);
+        }
+    }
+
+    internal readonly record struct Header(string? LibraryVersion, int FormatVersion, string? SaveTimestamp, DigestStatus Digest);
+
+    /// <summary>Parses with limits, checks the digest and the version, and migrates to the current format.</summary>
+    internal static JsonObject ReadDocument(ReadOnlySpan<byte> utf8, LoadContext context, out Header header)
+    {
+        var r = context.Reader;
+        var options = context.Options;
+        var root = r.ParseRoot(utf8, options.MaxBytes, options.MaxDepth, out var rootElement);
+
+        var digest = CheckDigest(root, rootElement, utf8.Length, context);
+        var savedVersion = r.OptionalString(root, K.LogiLlmVersion, JsonPaths.Root);
+        var timestamp = r.OptionalString(root, K.SaveTimestamp, JsonPaths.Root);
+        if (!string.Equals(savedVersion, LibraryVersion.Current, StringComparison.Ordinal))
+        {
+            var message = $"Version mismatch: saved with {savedVersion ?? "unknown"}, current is {LibraryVersion.Current}";
+            if (options.StrictVersion)
+            {
+                throw r.Fail(message, JsonPaths.Property(JsonPaths.Root, K.LogiLlmVersion));
+            }
+
+            context.Warn(LoadDiagnostic.VersionMismatch, $"Loading module saved with LogiLlm {savedVersion ?? "unknown"}, current version is {LibraryVersion.Current}. This may cause compatibility issues.", JsonPaths.Property(JsonPaths.Root, K.LogiLlmVersion));
+        }
+
+        var formatVersion = FormatMigrations.MigrateToCurrent(root, r);
+        if (formatVersion < ModuleFileFormat.CurrentVersion)
+        {
+            context.Note(LoadDiagnostic.Migrated, $"Migrated from format {formatVersion} to {ModuleFileFormat.CurrentVersion}", JsonPaths.Property(JsonPaths.Root, K.FormatVersion));
+        }
+
+        header = new Header(savedVersion, formatVersion, timestamp, digest);
+        return root;
+    }
+
+    private static DigestStatus CheckDigest(JsonObject root, JsonElement rootElement, int size, LoadContext context)
+    {
+        var r = context.Reader;
+        var integrity = r.OptionalObject(root, K.Integrity, JsonPaths.Root);
+        var integrityPath = JsonPaths.Property(JsonPaths.Root, K.Integrity);
+        if (integrity is null)
+        {
+            if (context.Options.RequireDigest)
+            {
+                throw r.Fail("The file has no integrity digest and LoadOptions.RequireDigest is set", integrityPath);
+            }
+
+            context.Note(LoadDiagnostic.NoDigest, "The file has no integrity digest (e.g. written by Python LogiLLM)");
+            return DigestStatus.Absent;
+        }
+
+        if (!context.Options.VerifyDigest)
+        {
+            context.Warn(LoadDiagnostic.DigestNotVerified, "The integrity digest was not checked (VerifyDigest = false)", integrityPath);
+            return DigestStatus.NotChecked;
+        }
+
+        var algorithm = r.RequireString(integrity, K.Algorithm, integrityPath);
+        if (!string.Equals(algorithm, IntegrityDigest.Algorithm, StringComparison.OrdinalIgnoreCase))
+        {
+            throw r.Fail($"Unsupported integrity algorithm '{algorithm}'; expected '{IntegrityDigest.Algorithm}'", JsonPaths.Property(integrityPath, K.Algorithm));
+        }
+
+        var expected = r.RequireString(integrity, K.Digest, integrityPath);
+        // Over the parsed elements: the same canonical form as over nodes, without materializing them first.
+        var actual = IntegrityDigest.Compute(rootElement, size);
+        if (!string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
+        {
+            throw r.Fail(
+                "Integrity check failed: the digest does not match the content (the file was modified or corrupted after it was saved; load with VerifyDigest = false to accept it anyway)",
+                JsonPaths.Property(integrityPath, K.Digest));
+        }
+
+        return DigestStatus.Verified;
+    }
+
+    private static Module Build(JsonObject node, string path, LoadContext context, ModuleTypeRegistry registry, Module? existing)
+    {
+        var r = context.Reader;
+
+        // Read and validate every part before constructing anything.
+        var moduleType = r.RequireString(node, K.ModuleType, path);
+        _ = r.OptionalString(node, K.ModuleClass, path); // informational only: never used to find code
+        var signatureObject = r.OptionalObject(node, K.Signature, path);
+        var signature = signatureObject is null ? null : SignatureJson.Read(signatureObject, JsonPaths.Property(path, K.Signature), context);
+        var config = r.OptionalObject(node, K.Config, path);
+        var metadata = r.OptionalObject(node, K.Metadata, path);
+        var stateText = r.OptionalString(node, K.State, path);
+        if (stateText is { Length: 0 })
+        {
+            throw r.Fail("State must not be empty", JsonPaths.Property(path, K.State));
+        }
+
+        var demoManager = new DemoManager();
+        if (r.OptionalObject(node, K.DemoManager, path) is { } demoObject)
+        {
+            DemoJson.ReadManager(demoObject, JsonPaths.Property(path, K.DemoManager), context, demoManager);
+        }
+
+        var adapter = ReadAdapter(node, path, context);
+        var provider = ReadProvider(node, path, context);
+        var children = r.OptionalObject(node, K.Modules, path);
+        var childNames = children?.Select(c => c.Key).ToArray() ?? [];
+
+        if (!registry.TryGetFactory(moduleType, out var factory))
+        {
+            throw r.Fail(
+                $"Unknown module type '{moduleType}': allowed types are {string.Join(", ", registry.Names)} (register application types with ModuleTypeRegistry.Register)",
+                JsonPaths.Property(path, K.ModuleType));
+        }
+
+        Module module;
+        try
+        {
+            if (existing is not null)
+            {
+                if (!string.Equals(existing.ModuleType, moduleType, StringComparison.Ordinal))
+                {
+                    throw r.Fail($"The file has a {moduleType} here but the parent module created a {existing.ModuleType}", JsonPaths.Property(path, K.ModuleType));
+                }
+
+                module = existing;
+            }
+            else
+            {
+                var blueprint = new ModuleBlueprint(moduleType, signature, (JsonObject?)metadata?.DeepClone() ?? [], childNames);
+                module = factory(blueprint) ?? throw r.Fail($"The factory for module type '{moduleType}' returned null", JsonPaths.Property(path, K.ModuleType));
+            }
+
+            if (signature is not null)
+            {
+                module.Signature = module is ChainOfThought ? ChainOfThought.WithReasoning(signature) : signature;
+            }
+
+            module.Config = new ModuleConfig(config?.Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())) ?? []);
+            module.Metadata = (JsonObject?)metadata?.DeepClone() ?? [];
+            module.State = stateText is null ? ModuleState.Initialized : new ModuleState(stateText);
+            module.DemoManager = demoManager;
+            module.Adapter = adapter;
+            if (context.Options.Providers is { } providers)
+            {
+                // The caller's registry (not the process-wide default) resolves this module's default provider.
+                module.ProviderRegistry = providers;
+            }
+
+            if (provider is not null)
+            {
+                SavedProviderConfig.Remember(module, provider);
+            }
+        }
+        catch (PersistenceException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw r.Fail($"Cannot construct module type '{moduleType}': {e.Message}", path, e);
+        }
+
+        if (children is not null)
+        {
+            var childrenPath = JsonPaths.Property(path, K.Modules);
+            foreach (var (name, childNode) in children)
+            {
+                var childPath = JsonPaths.Property(childrenPath, name);
+                var childObject = r.AsObject(childNode, childPath);
+                module.Children.TryGetValue(name, out var existingChild);
+                var child = Build(childObject, childPath, context, registry, existingChild);
+                if (existingChild is null)
+                {
+                    try
+                    {
+                        module.AddChild(name, child);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        throw r.Fail($"Cannot add child module '{name}': {e.Message}", childPath, e);
+                    }
+                }
+            }
+        }
+
+        return module;
+    }
+
+    private static IAdapter ReadAdapter(JsonObject node, string path, LoadContext context)
+    {
+        var r = context.Reader;
+        if (r.OptionalObject(node, K.AdapterConfig, path) is not { } adapterObject)
+        {
+            return new ChatAdapter();
+        }
+
+        var adapterPath = JsonPaths.Property(path, K.AdapterConfig);
+        var name = r.RequireString(adapterObject, K.Name, adapterPath);
+        var config = r.OptionalObject(adapterObject, K.Config, adapterPath);
+        if (!AdapterFactory.IsKnown(name))
+        {
+            throw r.Fail($"Unknown adapter '{name}': allowed adapters are {string.Join(", ", AdapterFactory.WireNames)}", JsonPaths.Property(adapterPath, K.Name));
+        }
+
+        try
+        {
+            return AdapterFactory.Create(name, (JsonObject?)config?.DeepClone());
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        {
+            throw r.Fail($"Invalid adapter configuration: {e.Message}", adapterPath, e);
+        }
+    }
+
+    internal static SavedProviderConfig? ReadProvider(JsonObject node, string path, LoadContext context)
+    {
+        var r = context.Reader;
+        if (r.OptionalObject(node, K.ProviderConfig, path) is not { } providerObject)
+        {
+            return null;
+        }
+
+        var providerPath = JsonPaths.Property(path, K.ProviderConfig);
+        var name = r.RequireString(providerObject, K.Name, providerPath);
+        var model = r.OptionalString(providerObject, K.Model, providerPath) ?? string.Empty;
+        var config = r.OptionalObject(providerObject, K.Config, providerPath);
+        var providerClass = r.OptionalString(providerObject, K.ProviderClass, providerPath);
+        var dropped = new List<string>();
+
+        // Keep only what may be kept; endpoints stay (marked) so TrustEndpointFromFile can use them, credentials never do.
+        var safe = SecretFilter.FilterProviderConfig(config, includeEndpoint: true, dropped);
+        foreach (var key in dropped)
+        {
+            context.Warn(LoadDiagnostic.Ignored, $"Ignored provider config key '{key}' (not a model parameter, or may hold a credential)", JsonPaths.Property(JsonPaths.Property(providerPath, K.Config), key));
+        }
+
+        return new SavedProviderConfig(name, model, safe, providerClass);
+    }
+
+    private static Provider? ApplyProvider(Module module, SavedProviderConfig saved, LoadContext context)
+    {
+        var options = context.Options;
+        var registry = options.Providers ?? ProviderRegistry.Default;
+        var providerPath = JsonPaths.Property(JsonPaths.Root, K.ProviderConfig);
+        if (!options.SetupProvider)
+        {
+            var current = registry.DefaultProvider;
+            if (current is not null
+                && (!string.Equals(current.Name, saved.Name, StringComparison.OrdinalIgnoreCase) || !string.Equals(current.Model, saved.Model, StringComparison.Ordinal)))
+            {
+                context.Warn(
+                    LoadDiagnostic.ProviderMismatch,
+                    $"Module was optimized with {saved.Name} ({saved.Model}), but current provider is {current.Name} ({current.Model}). Performance may differ.",
+                    providerPath);
+            }
+
+            return null;
+        }
+
+        var providerOptions = options.ProviderOptions?.Clone() ?? new ProviderOptions();
+        foreach (var (key, value) in saved.Config)
+        {
+            if (SecretFilter.EndpointKeys.Contains(key))
+            {
+                if (options.TrustEndpointFromFile && providerOptions.Endpoint is null && value is JsonValue v && v.TryGetValue<string>(out var text)
+                    && Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+                {
+                    providerOptions.Endpoint = uri;
+                }
+                else if (!options.TrustEndpointFromFile)
+                {
+                    context.Warn(LoadDiagnostic.Ignored, $"Ignored '{key}' from the file (set LoadOptions.TrustEndpointFromFile to use it)", JsonPaths.Property(JsonPaths.Property(providerPath, K.Config), key));
+                }
+
+                continue;
+            }
+
+            providerOptions.Config.TryAdd(key, value?.DeepClone());
+        }
+
+        Provider provider;
+        try
+        {
+            provider = registry.CreateProvider(saved.Name, string.IsNullOrEmpty(saved.Model) ? null : saved.Model, providerOptions);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // As LogiLLM: a provider that cannot be set up is a warning, the module itself is fine.
+            context.Warn(LoadDiagnostic.ProviderSetupFailed, $"Failed to set up saved provider {saved.Name} ({saved.Model}): {e.Message}", providerPath);
+            return null;
+        }
+
+        registry.RegisterProvider(provider, setDefault: true);
+        module.Provider = provider;
+        return provider;
+    }
+}

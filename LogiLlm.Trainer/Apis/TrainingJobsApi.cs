@@ -1,0 +1,137 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using LogiLlm.Trainer.Jobs;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using StackExchange.Redis;
+
+namespace LogiLlm.Trainer.Apis;
+
+/// <summary>Training jobs: create (queued in Redis, run by any trainer replica), follow, cancel.</summary>
+public static class TrainingJobsApi
+{
+    /// <summary>How often a server-sent event stream re-reads the job when no change is announced.</summary>
+    private static readonly TimeSpan EventPollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Maps <c>/api/training-jobs</c>.</summary>
+    public static IEndpointRouteBuilder MapTrainingJobsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/training-jobs").WithTags("Training");
+
+        api.MapPost("/", CreateJob)
+            .WithName("CreateTrainingJob").WithSummary("Validates and queues an optimization job; 202 with its id and Location.");
+        api.MapGet("/{id}", GetJob)
+            .WithName("GetTrainingJob").WithSummary("Status, progress, result or error of a training job.");
+        api.MapGet("/{id}/events", FollowJob)
+            .WithName("FollowTrainingJob").WithSummary("Server-sent events: the job after every state or progress change, until it finishes.");
+        api.MapDelete("/{id}", CancelJob)
+            .WithName("CancelTrainingJob").WithSummary("Cancels a job: a queued one at once, a running one as soon as its worker sees the request.");
+
+        return app;
+    }
+
+    /// <summary>What the handlers need, bundled.</summary>
+    /// <param name="Jobs">The job store.</param>
+    /// <param name="Validator">Request validation.</param>
+    /// <param name="Redis">Redis, for following job changes.</param>
+    /// <param name="Logger">Logger.</param>
+    public sealed record TrainingJobServices(TrainingJobStore Jobs, TrainingJobValidator Validator, IConnectionMultiplexer Redis, ILogger<TrainingJobStore> Logger);
+
+    internal static async Task<Results<Accepted<TrainingJobAccepted>, ValidationProblem>> CreateJob(
+        TrainingJobRequest? request, [AsParameters] TrainingJobServices services, CancellationToken cancellationToken)
+    {
+        if (!services.Validator.TryValidate(request, out var spec, out var errors))
+        {
+            return TypedResults.ValidationProblem(errors, title: "The training job is invalid");
+        }
+
+        var job = await services.Jobs.CreateAsync(spec!, cancellationToken);
+        services.Logger.LogInformation("Queued training job {JobId} for module {Module} with {Optimizer}", job.Id, job.Module, job.Optimizer);
+        return TypedResults.Accepted($"/api/training-jobs/{job.Id}", new TrainingJobAccepted(job.Id, job.Status));
+    }
+
+    internal static async Task<Results<Ok<TrainingJob>, ProblemHttpResult>> GetJob(
+        string id, [AsParameters] TrainingJobServices services, CancellationToken cancellationToken) =>
+        await services.Jobs.GetAsync(id, cancellationToken) is { } job
+            ? TypedResults.Ok(job)
+            : TypedResults.Problem(UnknownJob(id));
+
+    internal static async Task<Results<ServerSentEventsResult<TrainingJob>, ProblemHttpResult>> FollowJob(
+        string id, [AsParameters] TrainingJobServices services, CancellationToken cancellationToken) =>
+        await services.Jobs.GetAsync(id, cancellationToken) is null
+            ? TypedResults.Problem(UnknownJob(id))
+            : TypedResults.ServerSentEvents(Follow(id, services.Jobs, services.Redis, cancellationToken));
+
+    internal static async Task<Results<Ok<TrainingJob>, Accepted<TrainingJob>, ProblemHttpResult>> CancelJob(
+        string id, [AsParameters] TrainingJobServices services, CancellationToken cancellationToken)
+    {
+        if (await services.Jobs.CancelAsync(id, cancellationToken) is not var (job, before))
+        {
+            return TypedResults.Problem(UnknownJob(id));
+        }
+
+        // A running job stops when its worker sees the request: 202 (even if it already has); a queued one is cancelled now.
+        return (before, job.Status) switch
+        {
+            (TrainingJobStatus.Running, _) => TypedResults.Accepted($"/api/training-jobs/{id}", job),
+            (_, TrainingJobStatus.Cancelled) => TypedResults.Ok(job),
+            _ => TypedResults.Problem(new ProblemDetails
+            {
+                Title = "Training job already finished",
+                Detail = $"Training job '{id}' is {job.Status} and can no longer be cancelled.",
+                Status = StatusCodes.Status409Conflict,
+            }),
+        };
+    }
+
+    /// <summary>The job now, then again after each announced (or polled) change, until it is terminal.</summary>
+    private static async IAsyncEnumerable<SseItem<TrainingJob>> Follow(
+        string id, TrainingJobStore jobs, IConnectionMultiplexer redis, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        Action<RedisChannel, RedisValue> onChange = (_, _) => changed.Writer.TryWrite(true);
+        var subscriber = redis.GetSubscriber();
+        var channel = jobs.EventsChannel(id);
+        await subscriber.SubscribeAsync(channel, onChange);
+        try
+        {
+            // Read after subscribing so that no change falls between the read and the subscription.
+            var lastRevision = -1L;
+            while (await jobs.GetAsync(id, cancellationToken) is { } job)
+            {
+                if (job.Revision != lastRevision)
+                {
+                    lastRevision = job.Revision;
+                    yield return new SseItem<TrainingJob>(job, job.Status) { EventId = job.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+                }
+
+                if (job.IsTerminal)
+                {
+                    yield break;
+                }
+
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                wait.CancelAfter(EventPollInterval);
+                try
+                {
+                    await changed.Reader.ReadAsync(wait.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                }
+            }
+        }
+        finally
+        {
+            await subscriber.UnsubscribeAsync(channel, onChange);
+        }
+    }
+
+    private static ProblemDetails UnknownJob(string id) => new()
+    {
+        Title = "Training job not found",
+        Detail = $"There is no training job '{id}'.",
+        Status = StatusCodes.Status404NotFound,
+    };
+}

@@ -1,0 +1,90 @@
+using LogiLlm.Optimizers;
+using LogiLlm.Providers;
+using LogiLlm.Signatures;
+
+namespace LogiLlm.Trainer.Jobs;
+
+/// <summary>
+/// The production <see cref="ITrainingRunner"/>: a <see cref="Predict"/> module on the configured provider,
+/// optimized by the job's optimizer on its datasets and scored by its metric.
+/// </summary>
+public sealed class OptimizerTrainingRunner(Provider provider, ISampleDatasets samples, ILoggerFactory loggerFactory) : ITrainingRunner
+{
+    /// <inheritdoc />
+    public async Task<TrainingOutcome> RunAsync(TrainingJobSpec spec, IProgress<TrainingProgress> progress, CancellationToken cancellationToken)
+    {
+        var module = new Predict(Signature.Parse(spec.Signature, spec.Instructions)) { Provider = provider };
+        var (trainset, valset) = ResolveDatasets(spec);
+        var metric = CreateMetric(spec);
+        var options = new OptimizerOptions
+        {
+            Seed = spec.OptimizerOptions["seed"]?.GetValue<int>() ?? 0,
+            Progress = new Progress(progress),
+            Logger = loggerFactory.CreateLogger("LogiLlm.Trainer.Jobs.Optimizer"),
+        };
+        var paramSpace = spec.ParamSpace is null
+            ? null
+            : TrainingJobValidator.TryParseParameterSpace(spec.ParamSpace, (key, message) => throw new InvalidOperationException($"{key}: {message}"));
+
+        var optimizer = CreateOptimizer(spec, metric, options);
+        progress.Report(new TrainingProgress(0, 0, null, "starting"));
+        var result = await optimizer.OptimizeAsync(module, trainset, paramSpace, valset, cancellationToken);
+        return new TrainingOutcome(result.OptimizedModule, result.BaselineScore, result.BestScore, result.Improvement);
+    }
+
+    private (IReadOnlyList<Example> Train, IReadOnlyList<Example>? Val) ResolveDatasets(TrainingJobSpec spec)
+    {
+        if (spec.SampleDataset is { } name)
+        {
+            var sample = samples.Find(name) ?? throw new InvalidOperationException($"The sample dataset '{name}' is not available on this trainer.");
+            return (sample.Train, sample.Dev.Count > 0 ? sample.Dev : null);
+        }
+
+        static IReadOnlyList<Example> Convert(IReadOnlyList<TrainingExample> rows) =>
+            rows.Select(r => Example.Create(r.Inputs!, r.Outputs!)).ToArray();
+
+        var train = Convert(spec.Trainset ?? throw new InvalidOperationException("The job has no training examples."));
+        return (train, spec.Valset is { Count: > 0 } val ? Convert(val) : null);
+    }
+
+    private static IMetric CreateMetric(TrainingJobSpec spec) => spec.Metric switch
+    {
+        "exact-match" => new ExactMatchMetric(trim: true),
+        "f1" => new F1Metric(spec.MetricKey),
+        _ => new AccuracyMetric(spec.MetricKey, trim: true),
+    };
+
+    private static Optimizer CreateOptimizer(TrainingJobSpec spec, IMetric metric, OptimizerOptions options)
+    {
+        var o = spec.OptimizerOptions;
+        int? Int(string name) => o[name]?.GetValue<int>();
+        double? Double(string name) => o[name]?.GetValue<double>();
+        SearchStrategy Search(string name) => (string?)o[name] == "grid" ? SearchStrategy.Grid : SearchStrategy.Random;
+        return spec.Optimizer switch
+        {
+            OptimizerTypes.LabeledFewShot => new LabeledFewShot(metric, Int("maxDemos") ?? 16, options),
+            OptimizerTypes.BootstrapFewShot => new BootstrapFewShot(
+                metric, Int("maxBootstrappedDemos") ?? 4, Int("maxLabeledDemos") ?? 16, Int("maxRounds") ?? 1, Double("metricThreshold") ?? 1.0, options: options),
+            OptimizerTypes.Hyperparameter => new HyperparameterOptimizer(
+                metric, trials: Int("trials"), strategy: Search("strategy"), gridResolution: Int("gridResolution") ?? 5, options: options),
+            OptimizerTypes.Hybrid => new HybridOptimizer(
+                metric,
+                (string?)o["strategy"] switch { "joint" => HybridStrategy.Joint, "sequential" => HybridStrategy.Sequential, _ => HybridStrategy.Alternating },
+                numIterations: Int("iterations") ?? 3,
+                trials: Int("trials"),
+                maxExamples: Int("maxBootstrappedDemos") ?? 4,
+                maxLabeledDemos: Int("maxLabeledDemos") ?? 16,
+                searchStrategy: Search("searchStrategy"),
+                metricThreshold: Double("metricThreshold") ?? 1.0,
+                options: options),
+            _ => throw new InvalidOperationException($"Unknown optimizer '{spec.Optimizer}'."),
+        };
+    }
+
+    /// <summary>Maps the optimizer's progress to job progress.</summary>
+    private sealed class Progress(IProgress<TrainingProgress> target) : IProgress<OptimizationProgress>
+    {
+        public void Report(OptimizationProgress value) =>
+            target.Report(new TrainingProgress(value.Completed, value.Total, double.IsFinite(value.BestScore) ? value.BestScore : null, value.Phase));
+    }
+}

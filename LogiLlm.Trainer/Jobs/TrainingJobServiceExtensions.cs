@@ -1,0 +1,34 @@
+using LogiLlm.Hosting;
+using LogiLlm.LocalModel;
+using LogiLlm.Providers;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace LogiLlm.Trainer.Jobs;
+
+/// <summary>Registers the training job queue, its worker and the provider training runs on.</summary>
+public static class TrainingJobServiceExtensions
+{
+    /// <summary>Adds the job store, validation, the runner and a <see cref="TrainingJobWorker"/> (options: <c>TrainingJobs</c>, <c>Llm</c>).</summary>
+    public static IHostApplicationBuilder AddTrainingJobs(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TrainingJobOptions>()
+            .BindConfiguration(TrainingJobOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<LlmSettings>().BindConfiguration(LlmSettings.SectionName);
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddLogiLlmProviders((_, registry) => LocalModelProvider.Register(registry));
+        builder.Services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<LlmSettings>>().Value
+            .CreateProvider(sp.GetRequiredService<ProviderRegistry>(), sp.GetRequiredService<ILoggerFactory>()));
+
+        builder.Services.TryAddSingleton<ISampleDatasets, SampleDatasetCatalog>();
+        builder.Services.TryAddSingleton<ITrainingRunner, OptimizerTrainingRunner>();
+        builder.Services.AddSingleton<TrainingJobStore>();
+        builder.Services.AddSingleton<TrainingJobValidator>();
+        builder.Services.AddSingleton<TrainingJobWorker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TrainingJobWorker>());
+        return builder;
+    }
+}

@@ -1,0 +1,466 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LogiLlm.Trainer.Jobs;
+
+/// <summary>
+/// The job queue and job state in Redis, shared by every trainer replica. Only commands that Redis and Garnet
+/// both have: a hash per job, a list as the queue, a sorted set of leases, WATCH/MULTI/EXEC, pub/sub.
+/// </summary>
+/// <remarks>
+/// Claiming is one transaction (pop from the queue, take a lease, mark running) guarded by a WATCH on the queue
+/// head, so a job is never owned by two workers and never lost between the pop and the lease. A worker renews its
+/// lease while it runs; a job whose lease expired (its worker died) is put back at the head of the queue by
+/// whichever replica's reaper sees it first.
+/// </remarks>
+public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<TrainingJobOptions> options, TimeProvider time, ILogger<TrainingJobStore> logger)
+{
+    private const int MaxOptimisticRetries = 50;
+
+    private static class F
+    {
+        public const string Id = "id", Status = "status", Module = "module", Optimizer = "optimizer", Spec = "spec",
+            CreatedAt = "createdAt", StartedAt = "startedAt", FinishedAt = "finishedAt", Worker = "worker",
+            Attempts = "attempts", Revision = "revision", Done = "done", Total = "total", BestScore = "bestScore",
+            Phase = "phase", Result = "result", Error = "error", CancelRequested = "cancelRequested", LeaseUntil = "leaseUntil";
+    }
+
+    private TrainingJobOptions Options => options.Value;
+
+    private IDatabase Db => redis.GetDatabase();
+
+    private RedisKey QueueKey => $"{Options.KeyPrefix}:queue";
+
+    private RedisKey LeasesKey => $"{Options.KeyPrefix}:leases";
+
+    private RedisKey JobKey(string id) => $"{Options.KeyPrefix}:job:{id}";
+
+    /// <summary>Channel on which workers are told that the queue has work.</summary>
+    public RedisChannel WakeChannel => RedisChannel.Literal($"{Options.KeyPrefix}:wake");
+
+    /// <summary>Channel carrying the ids of running jobs whose cancellation was asked for.</summary>
+    public RedisChannel CancelChannel => RedisChannel.Literal($"{Options.KeyPrefix}:cancel");
+
+    /// <summary>Channel announcing every change of one job (the message is its revision).</summary>
+    public RedisChannel EventsChannel(string id) => RedisChannel.Literal($"{Options.KeyPrefix}:events:{id}");
+
+    /// <summary>True for text shaped like a job id (32 lower-case hex digits).</summary>
+    public static bool IsValidId(string? id) => id is { Length: 32 } && id.All(char.IsAsciiHexDigitLower);
+
+    /// <summary>Stores a new job and queues it.</summary>
+    public async Task<TrainingJob> CreateAsync(TrainingJobSpec spec, CancellationToken cancellationToken = default)
+    {
+        var id = Guid.CreateVersion7().ToString("N");
+        var now = Now();
+        var tran = Db.CreateTransaction();
+        _ = tran.HashSetAsync(JobKey(id),
+        [
+            new(F.Id, id), new(F.Status, TrainingJobStatus.Queued), new(F.Module, spec.Module), new(F.Optimizer, spec.Optimizer),
+            new(F.Spec, JsonSerializer.Serialize(spec, TrainingJobsJsonContext.Default.TrainingJobSpec)),
+            new(F.CreatedAt, Format(now)), new(F.Attempts, 0), new(F.Revision, 1), new(F.Done, 0), new(F.Total, 0),
+        ]);
+        _ = tran.ListLeftPushAsync(QueueKey, id);
+        if (!await tran.ExecuteAsync().WaitAsync(cancellationToken))
+        {
+            throw new InvalidOperationException("The job could not be queued.");
+        }
+
+        await AnnounceAsync(id);
+        await Db.PublishAsync(WakeChannel, id);
+        return (await GetAsync(id, cancellationToken))!;
+    }
+
+    /// <summary>Reads a job, or null when unknown (or expired).</summary>
+    public async Task<TrainingJob?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (!IsValidId(id))
+        {
+            return null;
+        }
+
+        var entries = await Db.HashGetAllAsync(JobKey(id)).WaitAsync(cancellationToken);
+        return entries.Length == 0 ? null : ToJob(entries.ToDictionary(e => e.Name.ToString(), e => e.Value));
+    }
+
+    /// <summary>Reads the spec a job was queued with.</summary>
+    public async Task<TrainingJobSpec?> GetSpecAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var json = await Db.HashGetAsync(JobKey(id), F.Spec).WaitAsync(cancellationToken);
+        return json.IsNullOrEmpty ? null : JsonSerializer.Deserialize(json.ToString(), TrainingJobsJsonContext.Default.TrainingJobSpec);
+    }
+
+    /// <summary>Ids waiting in the queue, next first.</summary>
+    public async Task<IReadOnlyList<string>> QueuedIdsAsync()
+    {
+        var values = await Db.ListRangeAsync(QueueKey);
+        return values.Reverse().Select(v => v.ToString()).ToArray();
+    }
+
+    /// <summary>
+    /// Takes the next queued job for <paramref name="workerId"/> with a lease of <see cref="TrainingJobOptions.LeaseDuration"/>,
+    /// or returns null when the queue is empty.
+    /// </summary>
+    public async Task<TrainingJob?> TryClaimAsync(string workerId, CancellationToken cancellationToken = default)
+    {
+        var db = Db;
+        for (var attempt = 0; attempt < MaxOptimisticRetries; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var head = await db.ListGetByIndexAsync(QueueKey, -1);
+            if (head.IsNull)
+            {
+                return null;
+            }
+
+            var id = head.ToString();
+            var status = await db.HashGetAsync(JobKey(id), F.Status);
+            var tran = db.CreateTransaction();
+            tran.AddCondition(Condition.ListIndexEqual(QueueKey, -1, id));
+            _ = tran.ListRightPopAsync(QueueKey);
+            if (status != TrainingJobStatus.Queued)
+            {
+                // Cancelled, finished or expired meanwhile: drop the stale entry.
+                tran.AddCondition(status.IsNull ? Condition.KeyNotExists(JobKey(id)) : Condition.HashEqual(JobKey(id), F.Status, status));
+                await tran.ExecuteAsync();
+                continue;
+            }
+
+            var now = Now();
+            var leaseUntil = (now + Options.LeaseDuration).ToUnixTimeMilliseconds();
+            tran.AddCondition(Condition.HashEqual(JobKey(id), F.Status, TrainingJobStatus.Queued));
+            _ = tran.SortedSetAddAsync(LeasesKey, id, leaseUntil);
+            _ = tran.HashSetAsync(JobKey(id), [new(F.Status, TrainingJobStatus.Running), new(F.Worker, workerId), new(F.StartedAt, Format(now)), new(F.LeaseUntil, leaseUntil)]);
+            _ = tran.HashIncrementAsync(JobKey(id), F.Attempts);
+            _ = tran.HashIncrementAsync(JobKey(id), F.Revision);
+            if (await tran.ExecuteAsync())
+            {
+                await AnnounceAsync(id);
+                return await GetAsync(id, cancellationToken);
+            }
+        }
+
+        logger.LogDebug("Worker {Worker} gave up claiming after {Retries} conflicts", workerId, MaxOptimisticRetries);
+        return null;
+    }
+
+    /// <summary>Extends the lease of a running job; tells whether the worker still owns it and whether a cancel was asked for.</summary>
+    public async Task<LeaseState> RenewLeaseAsync(string id, string workerId)
+    {
+        Task<RedisValue>? cancel = null;
+        var owned = await ExecuteAsOwnerAsync(id, workerId, tran =>
+        {
+            var leaseUntil = (Now() + Options.LeaseDuration).ToUnixTimeMilliseconds();
+            _ = tran.SortedSetAddAsync(LeasesKey, id, leaseUntil);
+            _ = tran.HashSetAsync(JobKey(id), F.LeaseUntil, leaseUntil);
+            cancel = tran.HashGetAsync(JobKey(id), F.CancelRequested);
+        });
+        if (!owned)
+        {
+            return LeaseState.Lost;
+        }
+
+        return (await cancel!).IsNullOrEmpty ? LeaseState.Owned : LeaseState.CancelRequested;
+    }
+
+    /// <summary>Records progress of a job this worker owns.</summary>
+    public async Task ReportProgressAsync(string id, string workerId, TrainingProgress progress)
+    {
+        var fields = new List<HashEntry> { new(F.Done, progress.Done), new(F.Total, progress.Total) };
+        if (progress.BestScore is { } best)
+        {
+            fields.Add(new(F.BestScore, best.ToString("R", CultureInfo.InvariantCulture)));
+        }
+
+        if (progress.Phase is { } phase)
+        {
+            fields.Add(new(F.Phase, phase));
+        }
+
+        if (await ExecuteAsOwnerAsync(id, workerId, tran =>
+        {
+            _ = tran.HashSetAsync(JobKey(id), [.. fields]);
+            _ = tran.HashIncrementAsync(JobKey(id), F.Revision);
+        }))
+        {
+            await AnnounceAsync(id);
+        }
+    }
+
+    /// <summary>Marks a job this worker owns as succeeded.</summary>
+    public Task<bool> CompleteAsync(string id, string workerId, TrainingJobResult result) =>
+        FinishAsync(id, workerId, TrainingJobStatus.Succeeded,
+        [
+            new(F.Result, JsonSerializer.Serialize(result, TrainingJobsJsonContext.Default.TrainingJobResult)),
+            new(F.BestScore, result.BestScore.ToString("R", CultureInfo.InvariantCulture)),
+            new(F.Phase, "done"),
+        ]);
+
+    /// <summary>Marks a job this worker owns as failed.</summary>
+    public Task<bool> FailAsync(string id, string workerId, string error) =>
+        FinishAsync(id, workerId, TrainingJobStatus.Failed, [new(F.Error, error)]);
+
+    /// <summary>Marks a job this worker owns as cancelled.</summary>
+    public Task<bool> MarkCancelledAsync(string id, string workerId) =>
+        FinishAsync(id, workerId, TrainingJobStatus.Cancelled, []);
+
+    /// <summary>Gives a job back to the queue (the worker is shutting down); the next worker starts it afresh.</summary>
+    public async Task<bool> ReleaseAsync(string id, string workerId)
+    {
+        if (!await ExecuteAsOwnerAsync(id, workerId, tran =>
+        {
+            _ = tran.SortedSetRemoveAsync(LeasesKey, id);
+            _ = tran.ListRightPushAsync(QueueKey, id);
+            _ = tran.HashSetAsync(JobKey(id), [new(F.Status, TrainingJobStatus.Queued), new(F.Phase, "requeued")]);
+            _ = tran.HashIncrementAsync(JobKey(id), F.Revision);
+        }))
+        {
+            return false;
+        }
+
+        await AnnounceAsync(id);
+        await Db.PublishAsync(WakeChannel, id);
+        return true;
+    }
+
+    /// <summary>
+    /// Cancels a job: a queued one at once; a running one by flagging it and telling its worker over pub/sub.
+    /// Returns null when the job is unknown, else the job now and the status the cancel found.
+    /// </summary>
+    public async Task<(TrainingJob Job, string StatusBefore)?> CancelAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (!IsValidId(id))
+        {
+            return null;
+        }
+
+        var db = Db;
+        for (var attempt = 0; attempt < MaxOptimisticRetries; attempt++)
+        {
+            var status = await db.HashGetAsync(JobKey(id), F.Status).WaitAsync(cancellationToken);
+            if (status.IsNull)
+            {
+                return null;
+            }
+
+            var tran = db.CreateTransaction();
+            tran.AddCondition(Condition.HashEqual(JobKey(id), F.Status, status));
+            if (status == TrainingJobStatus.Queued)
+            {
+                _ = tran.ListRemoveAsync(QueueKey, id);
+                _ = tran.HashSetAsync(JobKey(id), [new(F.Status, TrainingJobStatus.Cancelled), new(F.CancelRequested, 1), new(F.FinishedAt, Format(Now()))]);
+                _ = tran.HashIncrementAsync(JobKey(id), F.Revision);
+                _ = tran.KeyExpireAsync(JobKey(id), Options.Retention);
+            }
+            else if (status == TrainingJobStatus.Running)
+            {
+                _ = tran.HashSetAsync(JobKey(id), F.CancelRequested, 1);
+                _ = tran.HashIncrementAsync(JobKey(id), F.Revision);
+            }
+            else
+            {
+                return await GetAsync(id, cancellationToken) is { } finished ? (finished, finished.Status) : null;
+            }
+
+            if (await tran.ExecuteAsync())
+            {
+                if (status == TrainingJobStatus.Running)
+                {
+                    await db.PublishAsync(CancelChannel, id);
+                }
+
+                await AnnounceAsync(id);
+                return await GetAsync(id, cancellationToken) is { } job ? (job, status.ToString()) : null;
+            }
+        }
+
+        throw new InvalidOperationException($"Job {id} changed too often to be cancelled.");
+    }
+
+    /// <summary>
+    /// Requeues the running jobs whose lease expired (their worker died or hung); a job that already used
+    /// <see cref="TrainingJobOptions.MaxAttempts"/> is failed instead, and one whose cancel was asked for is cancelled.
+    /// </summary>
+    /// <returns>The ids that were requeued.</returns>
+    public async Task<IReadOnlyList<string>> ReapExpiredAsync()
+    {
+        var db = Db;
+        var now = Now();
+        var expired = await db.SortedSetRangeByScoreWithScoresAsync(LeasesKey, double.NegativeInfinity, now.ToUnixTimeMilliseconds());
+        var requeued = new List<string>();
+        foreach (var lease in expired)
+        {
+            var id = lease.Element.ToString();
+            var fields = await db.HashGetAsync(JobKey(id), [F.Status, F.Attempts, F.CancelRequested, F.Worker, F.LeaseUntil]);
+            var tran = db.CreateTransaction();
+            _ = tran.SortedSetRemoveAsync(LeasesKey, id);
+            if (fields[0] != TrainingJobStatus.Running)
+            {
+                // A leftover entry (the job finished or is gone); the guard keeps a job that was re-claimed meanwhile.
+                tran.AddCondition(fields[0].IsNull ? Condition.KeyNotExists(JobKey(id)) : Condition.HashEqual(JobKey(id), F.Status, fields[0]));
+                await tran.ExecuteAsync();
+                continue;
+            }
+
+            if ((long)fields[4] > now.ToUnixTimeMilliseconds())
+            {
+                continue; // renewed since the range was read
+            }
+
+            // Guarded by the job hash alone (the lease set is written by every worker, a WATCH on it would rarely hold).
+            tran.AddCondition(Condition.HashEqual(JobKey(id), F.Status, TrainingJobStatus.Running));
+            tran.AddCondition(Condition.HashEqual(JobKey(id), F.LeaseUntil, fields[4]));
+            var attempts = (int)fields[1];
+            string outcome;
+            if (!fields[2].IsNullOrEmpty)
+            {
+                outcome = TrainingJobStatus.Cancelled;
+                _ = tran.HashSetAsync(JobKey(id), [new(F.Status, outcome), new(F.FinishedAt, Format(now))]);
+                _ = tran.KeyExpireAsync(JobKey(id), Options.Retention);
+            }
+            else if (attempts >= Options.MaxAttempts)
+            {
+                outcome = TrainingJobStatus.Failed;
+                _ = tran.HashSetAsync(JobKey(id),
+                [
+                    new(F.Status, outcome), new(F.FinishedAt, Format(now)),
+                    new(F.Error, $"The worker running the job stopped renewing its lease {attempts} times; giving up."),
+                ]);
+                _ = tran.KeyExpireAsync(JobKey(id), Options.Retention);
+            }
+            else
+            {
+                outcome = TrainingJobStatus.Queued;
+                _ = tran.ListRightPushAsync(QueueKey, id);
+                _ = tran.HashSetAsync(JobKey(id), [new(F.Status, outcome), new(F.Phase, "requeued")]);
+            }
+
+            _ = tran.HashIncrementAsync(JobKey(id), F.Revision);
+            if (await tran.ExecuteAsync())
+            {
+                logger.LogWarning("Lease of training job {JobId} held by {Worker} expired; job is now {Status}", id, fields[3].ToString(), outcome);
+                await AnnounceAsync(id);
+                if (outcome == TrainingJobStatus.Queued)
+                {
+                    requeued.Add(id);
+                }
+            }
+        }
+
+        if (requeued.Count > 0)
+        {
+            await db.PublishAsync(WakeChannel, requeued[0]);
+        }
+
+        return requeued;
+    }
+
+    /// <summary>Test and recovery hook: gives a running job's lease an expiry time.</summary>
+    internal async Task SetLeaseExpiryAsync(string id, DateTimeOffset expiry)
+    {
+        await Db.SortedSetAddAsync(LeasesKey, id, expiry.ToUnixTimeMilliseconds(), SortedSetWhen.Exists);
+        await Db.HashSetAsync(JobKey(id), F.LeaseUntil, expiry.ToUnixTimeMilliseconds());
+    }
+
+    private async Task<bool> FinishAsync(string id, string workerId, string status, HashEntry[] extra)
+    {
+        if (!await ExecuteAsOwnerAsync(id, workerId, tran =>
+        {
+            _ = tran.HashSetAsync(JobKey(id), [new(F.Status, status), new(F.FinishedAt, Format(Now())), .. extra]);
+            _ = tran.HashIncrementAsync(JobKey(id), F.Revision);
+            _ = tran.SortedSetRemoveAsync(LeasesKey, id);
+            _ = tran.KeyExpireAsync(JobKey(id), Options.Retention);
+        }))
+        {
+            return false;
+        }
+
+        await AnnounceAsync(id);
+        return true;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in a transaction guarded by "this worker owns the running job". A WATCH can also
+    /// fail because something else touched the job hash meanwhile (progress, a cancel request); then the ownership is
+    /// checked again and the write retried, so only a real loss of the job returns false.
+    /// </summary>
+    private async Task<bool> ExecuteAsOwnerAsync(string id, string workerId, Action<ITransaction> write)
+    {
+        var db = Db;
+        for (var attempt = 0; attempt < MaxOptimisticRetries; attempt++)
+        {
+            var tran = db.CreateTransaction();
+            tran.AddCondition(Condition.HashEqual(JobKey(id), F.Worker, workerId));
+            tran.AddCondition(Condition.HashEqual(JobKey(id), F.Status, TrainingJobStatus.Running));
+            write(tran);
+            if (await tran.ExecuteAsync())
+            {
+                return true;
+            }
+
+            var current = await db.HashGetAsync(JobKey(id), [F.Worker, F.Status]);
+            if (current[0] != workerId || current[1] != TrainingJobStatus.Running)
+            {
+                return false;
+            }
+        }
+
+        throw new InvalidOperationException($"Job {id} changed too often to be updated.");
+    }
+
+    private async Task AnnounceAsync(string id)
+    {
+        try
+        {
+            await Db.PublishAsync(EventsChannel(id), "changed");
+        }
+        catch (RedisException ex)
+        {
+            // Followers also poll, so a lost announcement only delays them.
+            logger.LogDebug(ex, "Could not announce the change of job {JobId}", id);
+        }
+    }
+
+    private DateTimeOffset Now() => time.GetUtcNow();
+
+    private static string Format(DateTimeOffset value) => value.ToString("O", CultureInfo.InvariantCulture);
+
+    private static TrainingJob ToJob(Dictionary<string, RedisValue> h)
+    {
+        string? S(string f) => h.TryGetValue(f, out var v) && !v.IsNullOrEmpty ? v.ToString() : null;
+        int I(string f) => S(f) is { } s && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : 0;
+        double? D(string f) => S(f) is { } s && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
+        DateTimeOffset? T(string f) => S(f) is { } s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t) ? t : null;
+
+        var result = S(F.Result) is { } json ? JsonSerializer.Deserialize(json, TrainingJobsJsonContext.Default.TrainingJobResult) : null;
+        return new TrainingJob(
+            S(F.Id) ?? string.Empty,
+            S(F.Status) ?? TrainingJobStatus.Queued,
+            S(F.Module) ?? string.Empty,
+            S(F.Optimizer) ?? string.Empty,
+            new TrainingProgress(I(F.Done), I(F.Total), D(F.BestScore), S(F.Phase)),
+            result,
+            S(F.Error),
+            I(F.Attempts),
+            S(F.Worker),
+            S(F.CancelRequested) is not null,
+            T(F.CreatedAt) ?? DateTimeOffset.MinValue,
+            T(F.StartedAt),
+            T(F.FinishedAt),
+            S(F.Revision) is { } r && long.TryParse(r, CultureInfo.InvariantCulture, out var rev) ? rev : 0);
+    }
+}
+
+/// <summary>What a lease renewal found.</summary>
+public enum LeaseState
+{
+    /// <summary>The worker still owns the job.</summary>
+    Owned,
+
+    /// <summary>The worker owns the job and a cancel was asked for.</summary>
+    CancelRequested,
+
+    /// <summary>The job is no longer this worker's (its lease expired and it was requeued, or it finished).</summary>
+    Lost,
+}

@@ -1,0 +1,12 @@
+using BenchmarkDotNet.Running;
+using LogiLlm.Benchmarks;
+
+// dotnet run -c Release --project bench/LogiLlm.Benchmarks -- --filter '*' [--job short]
+// dotnet run -c Release --project bench/LogiLlm.Benchmarks -- optimizers-wall [concurrency...]   (Stopwatch mode)
+if (args is ["optimizers-wall", .. var levels])
+{
+    await OptimizersWallClock.RunAsync(levels);
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

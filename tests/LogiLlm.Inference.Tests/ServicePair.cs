@@ -1,0 +1,77 @@
+extern alias TrainerApp;
+using LogiLlm.Inference.Modules;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LogiLlm.Inference.Tests;
+
+/// <summary>
+/// Trainer and inference in memory, sharing a real redis-server; inference reaches the trainer through a handler
+/// that a test can switch off to play "the trainer is down".
+/// </summary>
+public sealed class ServicePair : IDisposable
+{
+    private readonly TrainerAppFactory _trainer;
+    private readonly InferenceAppFactory _inference;
+
+    public ServicePair()
+    {
+        Redis = RedisServerProcess.Start();
+        RegistryPath = Path.Combine(Path.GetTempPath(), "logillm-inference-tests", Guid.NewGuid().ToString("n"));
+        _trainer = new TrainerAppFactory(this);
+        _inference = new InferenceAppFactory(this);
+    }
+
+    public RedisServerProcess Redis { get; }
+
+    public string RegistryPath { get; }
+
+    /// <summary>When false, every call from inference to the trainer fails as if the trainer were down.</summary>
+    public bool TrainerReachable { get; set; } = true;
+
+    public HttpClient CreateTrainerClient() => _trainer.CreateClient();
+
+    public HttpClient CreateInferenceClient() => _inference.CreateClient();
+
+    public void Dispose()
+    {
+        _inference.Dispose();
+        _trainer.Dispose();
+        Redis.Dispose();
+        if (Directory.Exists(RegistryPath))
+        {
+            Directory.Delete(RegistryPath, recursive: true);
+        }
+    }
+
+    private sealed class TrainerAppFactory(ServicePair pair) : WebApplicationFactory<TrainerApp::Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("ConnectionStrings:cache", pair.Redis.ConnectionString);
+            builder.UseSetting("Registry:Path", pair.RegistryPath);
+        }
+    }
+
+    private sealed class InferenceAppFactory(ServicePair pair) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("ConnectionStrings:cache", pair.Redis.ConnectionString);
+            builder.UseSetting("Llm:Provider", "mock");
+            builder.ConfigureTestServices(services =>
+                services.AddHttpClient<TrainerClient>()
+                    .ConfigurePrimaryHttpMessageHandler(() => new SwitchableHandler(pair, pair._trainer.Server.CreateHandler())));
+        }
+    }
+
+    private sealed class SwitchableHandler(ServicePair pair, HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            pair.TrainerReachable
+                ? base.SendAsync(request, cancellationToken)
+                : throw new HttpRequestException("Connection refused (trainer is down in this test).");
+    }
+}

@@ -5,9 +5,10 @@ var builder = DistributedApplication.CreateBuilder(args);
 var cache = builder.AddLogiLlmCache("cache");
 
 // The model the services call. Without a provider/key the app runs offline on the default provider.
-var llmProvider = builder.AddParameter("llm-provider", () => builder.Configuration["Parameters:llm-provider"] ?? "mock");
-var llmModel = builder.AddParameter("llm-model", () => builder.Configuration["Parameters:llm-model"] ?? string.Empty);
-var llmEndpoint = builder.AddParameter("llm-endpoint", () => builder.Configuration["Parameters:llm-endpoint"] ?? string.Empty);
+// Non-secret values are published as defaults; the key is a secret input that azd stores as an ACA secret.
+var llmProvider = builder.AddParameter("llm-provider", () => builder.Configuration["Parameters:llm-provider"] ?? "local", publishValueAsDefault: true);
+var llmModel = builder.AddParameter("llm-model", () => builder.Configuration["Parameters:llm-model"] ?? string.Empty, publishValueAsDefault: true);
+var llmEndpoint = builder.AddParameter("llm-endpoint", () => builder.Configuration["Parameters:llm-endpoint"] ?? string.Empty, publishValueAsDefault: true);
 var llmApiKey = builder.AddParameter("llm-api-key", () => builder.Configuration["Parameters:llm-api-key"] ?? string.Empty, secret: true);
 
 var trainer = builder.AddProject<Projects.LogiLlm_Trainer>("trainer")
@@ -24,7 +25,7 @@ if (builder.Configuration["Registry:Path"] is { Length: > 0 } registryPath)
 }
 
 // Trainer replicas share the training job queue in the cache (Trainer:Replicas, default 1); TrainingJobs:* tunes the workers.
-if (builder.Configuration.GetValue<int?>("Trainer:Replicas") is int replicas and > 1)
+if (int.TryParse(builder.Configuration["Trainer:Replicas"], out var replicas) && replicas > 1)
 {
     trainer.WithReplicas(replicas);
 }

@@ -1,5 +1,6 @@
 using LogiLlm.Hosting;
 using LogiLlm.Inference.Modules;
+using LogiLlm.LocalModel;
 using LogiLlm.Providers;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,8 @@ public static class ApplicationServiceExtensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<LlmSettings>().BindConfiguration(LlmSettings.SectionName);
-        builder.Services.AddSingleton(_ => new ProviderRegistry());
+        // "local" (the offline embedding model) is the default provider when no LLM is configured.
+        builder.Services.AddLogiLlmProviders((_, registry) => LocalModelProvider.Register(registry));
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<LlmSettings>>().Value
             .CreateProvider(sp.GetRequiredService<ProviderRegistry>(), sp.GetRequiredService<ILoggerFactory>()));
 

@@ -63,6 +63,7 @@ public sealed class SentenceEmbedder : IDisposable
         ArgumentNullException.ThrowIfNull(texts);
         var result = new float[texts.Count][];
         var missing = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < texts.Count; i++)
         {
             var text = texts[i] ?? string.Empty;
@@ -70,7 +71,7 @@ public sealed class SentenceEmbedder : IDisposable
             {
                 result[i] = cached;
             }
-            else if (!missing.Contains(text, StringComparer.Ordinal))
+            else if (seen.Add(text))
             {
                 missing.Add(text);
             }

@@ -12,8 +12,11 @@ public sealed class LlmSettings
     /// <summary>Configuration section name.</summary>
     public const string SectionName = "Llm";
 
-    /// <summary>Provider name: <c>mock</c>, <c>local</c>, <c>openai</c>, <c>azure-openai</c>, <c>openai-compatible</c>, <c>anthropic</c>.</summary>
-    public string Provider { get; set; } = "mock";
+    /// <summary>The provider used when none is configured: the offline embedding model of <c>LogiLlm.LocalModel</c>.</summary>
+    public const string DefaultProvider = "local";
+
+    /// <summary>Provider name: <c>local</c> (default), <c>mock</c>, <c>openai</c>, <c>azure-openai</c>, <c>openai-compatible</c>, <c>anthropic</c>.</summary>
+    public string Provider { get; set; } = DefaultProvider;
 
     /// <summary>Model id; empty takes the provider's default.</summary>
     public string? Model { get; set; }
@@ -36,7 +39,7 @@ public sealed class LlmSettings
             throw new InvalidOperationException($"Llm:Endpoint '{Endpoint}' is not an absolute http(s) URL.");
         }
 
-        var name = string.IsNullOrWhiteSpace(Provider) ? "mock" : Provider.Trim();
+        var name = string.IsNullOrWhiteSpace(Provider) ? DefaultProvider : Provider.Trim();
         var options = new ProviderOptions
         {
             ApiKey = string.IsNullOrWhiteSpace(ApiKey) ? null : ApiKey,

@@ -197,6 +197,8 @@ public abstract class Module
             target.Callbacks.Add(callback);
         }
 
+        // A module loaded without a live provider still remembers the provider_config it was saved with.
+        Persistence.SavedProviderConfig.CopyRemembered(this, target);
         return target;
     }
 

@@ -160,7 +160,6 @@ public sealed class BootstrapFewShot : Optimizer
                 }
 
                 var runner = blinded.GetValueOrDefault(index, roundTeacher);
-
                 var result = await context.EvaluateOneAsync(runner, trainset[index], index, token).ConfigureAwait(false);
                 if (result.Succeeded && result.Prediction is { } prediction && result.Score >= MetricThreshold)
                 {

@@ -24,11 +24,26 @@ internal sealed class DocumentReader
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
-            if (stream.Length > maxBytes)
+            if (!stream.CanSeek)
+            {
+                return ReadLimited(stream, maxBytes, path);
+            }
+
+            if (stream.Length > maxBytes || stream.Length > Array.MaxLength)
             {
                 throw new PersistenceException($"File is too large: {stream.Length} bytes, the limit is {maxBytes} bytes", path, null);
             }
 
+            // The usual case: a regular file of known size is read straight into one exact buffer.
+            var bytes = new byte[stream.Length];
+            stream.ReadExactly(bytes);
+            if (stream.ReadByte() < 0)
+            {
+                return bytes;
+            }
+
+            // It grew while we read it (or is a special file reporting no length): read it as a stream, with the limit.
+            stream.Position = 0;
             return ReadLimited(stream, maxBytes, path);
         }
         catch (PersistenceException)
@@ -81,17 +96,17 @@ internal sealed class DocumentReader
     }
 
     /// <summary>Parses UTF-8 bytes into a root object with the given depth limit.</summary>
-    public JsonObject ParseRoot(ReadOnlySpan<byte> utf8, long maxBytes, int maxDepth) => ParseRoot(utf8, maxBytes, maxDepth, out _);
+    public JsonObject ParseRoot(ReadOnlyMemory<byte> utf8, long maxBytes, int maxDepth) => ParseRoot(utf8, maxBytes, maxDepth, out _);
 
     /// <summary>Parses UTF-8 bytes into a root object; <paramref name="rootElement"/> is the same document as a read-only element.</summary>
-    public JsonObject ParseRoot(ReadOnlySpan<byte> utf8, long maxBytes, int maxDepth, out JsonElement rootElement)
+    public JsonObject ParseRoot(ReadOnlyMemory<byte> utf8, long maxBytes, int maxDepth, out JsonElement rootElement)
     {
         if (utf8.Length > maxBytes)
         {
             throw Fail($"Input is too large: {utf8.Length} bytes, the limit is {maxBytes} bytes", null);
         }
 
-        if (utf8.StartsWith(Utf8Bom))
+        if (utf8.Span.StartsWith(Utf8Bom))
         {
             utf8 = utf8[Utf8Bom.Length..];
         }
@@ -107,8 +122,9 @@ internal sealed class DocumentReader
         try
         {
             // Not disposed on purpose: the nodes built over it read it lazily (as JsonNode.Parse does).
+            // The caller hands over the buffer (it is not changed afterwards), so it is not copied.
             document = JsonDocument.Parse(
-                utf8.ToArray(),
+                utf8,
                 new JsonDocumentOptions
                 {
                     MaxDepth = maxDepth,

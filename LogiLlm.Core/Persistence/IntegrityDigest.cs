@@ -29,11 +29,10 @@ public static class IntegrityDigest
     public static string Compute(JsonObject document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
-        using (var writer = new Utf8JsonWriter(buffer, CanonicalWriterOptions))
+        return Hash(writer =>
         {
             writer.WriteStartObject();
-            foreach (var (key, value) in document.OrderBy(p => p.Key, StringComparer.Ordinal))
+            foreach (var (key, value) in Sorted(document))
             {
                 if (key is ModuleFileFormat.Keys.Integrity or ModuleFileFormat.Keys.SaveTimestamp)
                 {
@@ -45,24 +44,18 @@ public static class IntegrityDigest
             }
 
             writer.WriteEndObject();
-        }
-
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+        });
     }
 
     /// <summary>Computes the digest of a parsed document (same result as for the equivalent <see cref="JsonObject"/>).</summary>
-    public static string Compute(JsonElement document) => Compute(document, 16 * 1024);
-
-    /// <summary>As <see cref="Compute(JsonElement)"/>, with the expected canonical size (e.g. the file size) to avoid regrowing the buffer.</summary>
-    internal static string Compute(JsonElement document, int sizeHint)
+    public static string Compute(JsonElement document)
     {
         if (document.ValueKind != JsonValueKind.Object)
         {
             throw new ArgumentException("The document must be a JSON object.", nameof(document));
         }
 
-        var buffer = new ArrayBufferWriter<byte>(Math.Clamp(sizeHint, 1024, 64 * 1024 * 1024));
-        using (var writer = new Utf8JsonWriter(buffer, CanonicalWriterOptions))
+        return Hash(writer =>
         {
             writer.WriteStartObject();
             foreach (var property in SortedProperties(document))
@@ -77,9 +70,7 @@ public static class IntegrityDigest
             }
 
             writer.WriteEndObject();
-        }
-
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+        });
     }
 
     /// <summary>Builds the integrity block for <paramref name="document"/>.</summary>
@@ -88,6 +79,19 @@ public static class IntegrityDigest
         [ModuleFileFormat.Keys.Algorithm] = Algorithm,
         [ModuleFileFormat.Keys.Digest] = Compute(document),
     };
+
+    private static string Hash(Action<Utf8JsonWriter> write)
+    {
+        // The canonical bytes are hashed as they are produced, through a small buffer, never held whole.
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var sink = new HashingBufferWriter(hash);
+        using (var writer = new Utf8JsonWriter(sink, CanonicalWriterOptions))
+        {
+            write(writer);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
 
     private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element)
     {
@@ -133,6 +137,26 @@ public static class IntegrityDigest
         }
 
         return properties;
+    }
+
+    /// <summary>An <see cref="IBufferWriter{T}"/> that feeds everything written to a hash and reuses one buffer.</summary>
+    private sealed class HashingBufferWriter(IncrementalHash hash) : IBufferWriter<byte>
+    {
+        private byte[] _buffer = new byte[16 * 1024];
+
+        public void Advance(int count) => hash.AppendData(_buffer, 0, count);
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            if (sizeHint > _buffer.Length)
+            {
+                _buffer = new byte[sizeHint];
+            }
+
+            return _buffer;
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
     }
 
     private static KeyValuePair<string, JsonNode?>[] Sorted(JsonObject obj)

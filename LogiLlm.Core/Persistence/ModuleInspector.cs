@@ -37,7 +37,7 @@ public static class ModuleInspector
         return Inspect(Encoding.UTF8.GetBytes(json), new LoadContext(null, options));
     }
 
-    private static ModuleSummary Inspect(ReadOnlySpan<byte> utf8, LoadContext context)
+    private static ModuleSummary Inspect(ReadOnlyMemory<byte> utf8, LoadContext context)
     {
         try
         {

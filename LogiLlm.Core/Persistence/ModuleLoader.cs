@@ -60,8 +60,17 @@ public static class ModuleLoader
     }
 
     /// <summary>Loads a module from UTF-8 JSON bytes, with its report.</summary>
-    public static LoadResult LoadFromBytes(ReadOnlySpan<byte> utf8Json, LoadOptions? options = null) =>
-        Load(utf8Json, new LoadContext(null, options ?? LoadOptions.Default), typeof(Module));
+    public static LoadResult LoadFromBytes(ReadOnlySpan<byte> utf8Json, LoadOptions? options = null)
+    {
+        options ??= LoadOptions.Default;
+        if (utf8Json.Length > options.MaxBytes)
+        {
+            throw new PersistenceException($"Input is too large: {utf8Json.Length} bytes, the limit is {options.MaxBytes} bytes", null, null);
+        }
+
+        // Copied: the loaded module's JSON values are read lazily from this buffer, which the caller may reuse.
+        return Load(utf8Json.ToArray(), new LoadContext(null, options), typeof(Module));
+    }
 
     /// <summary>Loads JSON text that came from somewhere with a name (e.g. <c>email@3</c> in a store); errors name it as the file.</summary>
     internal static LoadResult LoadNamed(string json, LoadOptions? options, string sourceName)
@@ -100,7 +109,7 @@ public static class ModuleLoader
         return Load(Encoding.UTF8.GetBytes(json), new LoadContext(null, options), expected);
     }
 
-    private static LoadResult Load(ReadOnlySpan<byte> utf8, LoadContext context, Type expected)
+    private static LoadResult Load(ReadOnlyMemory<byte> utf8, LoadContext context, Type expected)
     {
         try
         {
@@ -135,13 +144,13 @@ public static class ModuleLoader
     internal readonly record struct Header(string? LibraryVersion, int FormatVersion, string? SaveTimestamp, DigestStatus Digest);
 
     /// <summary>Parses with limits, checks the digest and the version, and migrates to the current format.</summary>
-    internal static JsonObject ReadDocument(ReadOnlySpan<byte> utf8, LoadContext context, out Header header)
+    internal static JsonObject ReadDocument(ReadOnlyMemory<byte> utf8, LoadContext context, out Header header)
     {
         var r = context.Reader;
         var options = context.Options;
         var root = r.ParseRoot(utf8, options.MaxBytes, options.MaxDepth, out var rootElement);
 
-        var digest = CheckDigest(root, rootElement, utf8.Length, context);
+        var digest = CheckDigest(root, rootElement, context);
         var savedVersion = r.OptionalString(root, K.LogiLlmVersion, JsonPaths.Root);
         var timestamp = r.OptionalString(root, K.SaveTimestamp, JsonPaths.Root);
         if (!string.Equals(savedVersion, LibraryVersion.Current, StringComparison.Ordinal))
@@ -165,7 +174,7 @@ public static class ModuleLoader
         return root;
     }
 
-    private static DigestStatus CheckDigest(JsonObject root, JsonElement rootElement, int size, LoadContext context)
+    private static DigestStatus CheckDigest(JsonObject root, JsonElement rootElement, LoadContext context)
     {
         var r = context.Reader;
         var integrity = r.OptionalObject(root, K.Integrity, JsonPaths.Root);
@@ -195,7 +204,7 @@ public static class ModuleLoader
 
         var expected = r.RequireString(integrity, K.Digest, integrityPath);
         // Over the parsed elements: the same canonical form as over nodes, without materializing them first.
-        var actual = IntegrityDigest.Compute(rootElement, size);
+        var actual = IntegrityDigest.Compute(rootElement);
         if (!string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
         {
             throw r.Fail(

@@ -21,4 +21,13 @@ public sealed record SavedProviderConfig(string Name, string Model, JsonObject C
     }
 
     internal static void Remember(Module module, SavedProviderConfig config) => Remembered.AddOrUpdate(module, config);
+
+    /// <summary>Carries the remembered provider config over to a copy (for <c>Module.Clone</c>), so a clone saves it too.</summary>
+    internal static void CopyRemembered(Module from, Module to)
+    {
+        if (Remembered.TryGetValue(from, out var saved))
+        {
+            Remembered.AddOrUpdate(to, saved);
+        }
+    }
 }

@@ -26,7 +26,7 @@ public static class ModulesApi
         api.MapGet("/{name}/versions/{version}", GetVersion)
             .WithName("GetVersion").WithSummary("Returns the saved module document of a version or alias (e.g. 3, latest).");
         api.MapPost("/{name}/versions", ImportVersion)
-            .WithName("ImportVersion").WithSummary("Imports a saved module file as a new version; the loader validates it first.")
+            .WithName("ImportVersion").WithSummary("Imports a saved module file (ours or Python LogiLLM's) as a new version; the loader validates it and the registry stores it in the current format without credentials.")
             .Accepts<object>("application/json")
             .DisableAntiforgery();
         api.MapPut("/{name}/aliases/{alias}", SetAlias)
@@ -111,17 +111,21 @@ public static class ModulesApi
             return TypedResults.Problem(Problem("Module file too large", $"The module file exceeds {options.Value.MaxDocumentBytes} bytes."));
         }
 
+        string canonical;
         try
         {
-            // Validate exactly as production will load it; nothing is written unless this succeeds.
-            ModuleLoader.LoadFromString(document);
+            // Validate exactly as production will load it; nothing is written unless this succeeds. The registry keeps
+            // the document as our saver writes it: current format, integrity digest, and no credential that an
+            // uploaded file may carry.
+            var module = ModuleLoader.LoadFromString(document);
+            canonical = ModuleSaver.SaveToString(module);
         }
         catch (PersistenceException ex)
         {
             return TypedResults.Problem(Problem("Invalid module file", ex.Message, extensions: ex.JsonPath is null ? null : new() { ["jsonPath"] = ex.JsonPath }));
         }
 
-        var info = await store.PublishAsync(name, document, cancellationToken);
+        var info = await store.PublishAsync(name, canonical, cancellationToken);
         logger.LogInformation("Imported module {Module} as version {Version}", name, info.Version);
         await publisher.PublishAsync(new ModuleChange(name, info.Version, [ModuleRef.LatestAlias]));
         return TypedResults.Created($"/api/modules/{name}/versions/{info.Version}", new ImportedVersion(name, info.Version, info.Sha256));

@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LogiLlm.LocalModel.Tests;
 
+/// <summary>In the local-model collection: tests there count shared-embedder work and must not overlap with model calls.</summary>
+[Collection(LocalModelCollection.Name)]
 public class LocalModelProviderTests
 {
     [Fact]

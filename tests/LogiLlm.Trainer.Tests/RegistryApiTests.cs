@@ -120,4 +120,35 @@ public sealed class RegistryApiTests(TrainerFactory factory) : IClassFixture<Tra
         Assert.Equal(1, (int)change["version"]!);
         Assert.Equal("latest", (string?)change["aliases"]![0]);
     }
+
+    [Fact]
+    public async Task An_imported_file_is_stored_without_the_credentials_it_carried()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var client = factory.CreateClient();
+        var name = $"secret-{Guid.NewGuid():n}";
+        var document = JsonNode.Parse(Fixture("provider.json"))!;
+        document["provider_config"]!["config"] = new JsonObject
+        {
+            ["temperature"] = 0.2,
+            ["api_key"] = "sk-import-secret-0001",
+            ["headers"] = new JsonObject { ["Authorization"] = "Bearer import-token-0002" },
+            ["password"] = "hunter2-import-0003",
+        };
+
+        using var response = await client.PostAsync($"/api/modules/{name}/versions", Json(document.ToJsonString()), cts.Token);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var stored = await client.GetStringAsync($"/api/modules/{name}/versions/1", cts.Token);
+        var onDisk = string.Concat(Directory.EnumerateFiles(factory.RegistryPath, "*", SearchOption.AllDirectories).Select(File.ReadAllText));
+        foreach (var secret in new[] { "sk-import-secret-0001", "import-token-0002", "hunter2-import-0003" })
+        {
+            Assert.DoesNotContain(secret, stored);
+            Assert.DoesNotContain(secret, onDisk);
+        }
+
+        var provider = JsonNode.Parse(stored)!["provider_config"]!;
+        Assert.Equal("mock", (string?)provider["name"]);
+        Assert.Equal(0.2, (double)provider["config"]!["temperature"]!);
+    }
 }

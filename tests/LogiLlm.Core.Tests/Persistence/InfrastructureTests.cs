@@ -37,6 +37,48 @@ public sealed class InfrastructureTests : IDisposable
     }
 
     [Fact]
+    public void Digest_of_a_large_document_matches_a_plain_reference_hash_of_the_canonical_bytes()
+    {
+        var doc = new JsonObject { ["save_timestamp"] = "ignored", ["b"] = 1 };
+        var demos = new JsonArray();
+        for (var i = 0; i < 2000; i++)
+        {
+            demos.Add(new JsonObject { ["outputs"] = new JsonObject { ["y"] = $"value {i} é" }, ["inputs"] = new JsonObject { ["x"] = new string('x', 50) } });
+        }
+
+        doc["a"] = demos;
+        var reference = Reference(doc);
+
+        Assert.Equal(reference, IntegrityDigest.Compute(doc));
+        using var parsed = System.Text.Json.JsonDocument.Parse(doc.ToJsonString());
+        Assert.Equal(reference, IntegrityDigest.Compute(parsed.RootElement));
+
+        demos[^1]!["outputs"]!["y"] = "changed";
+        Assert.NotEqual(reference, IntegrityDigest.Compute(doc));
+
+        static string Reference(JsonObject document)
+        {
+            var copy = (JsonObject)document.DeepClone();
+            copy.Remove("save_timestamp");
+            var options = new System.Text.Json.JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+            using var stream = new MemoryStream();
+            using (var writer = new System.Text.Json.Utf8JsonWriter(stream, options))
+            {
+                Sort(copy)!.WriteTo(writer);
+            }
+
+            return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream.ToArray()));
+        }
+
+        static JsonNode? Sort(JsonNode? node) => node switch
+        {
+            JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Sort(p.Value)))),
+            JsonArray a => new JsonArray(a.Select(Sort).ToArray()),
+            _ => node?.DeepClone(),
+        };
+    }
+
+    [Fact]
     public void Digest_changes_when_any_value_changes()
     {
         var a = JsonNode.Parse("""{"config": {"temperature": 0.3}}""")!.AsObject();

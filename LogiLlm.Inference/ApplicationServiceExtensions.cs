@@ -2,6 +2,7 @@ using LogiLlm.Hosting;
 using LogiLlm.Inference.Modules;
 using LogiLlm.LocalModel;
 using LogiLlm.Providers;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace LogiLlm.Inference;
@@ -22,6 +23,8 @@ public static class ApplicationServiceExtensions
             client.BaseAddress = new Uri(builder.Configuration["Trainer:BaseAddress"] ?? "http://trainer"));
 
         builder.Services.AddSingleton<ModuleResolver>();
+        builder.Services.AddSingleton<PredictionCache>();
+        builder.Services.AddHealthChecks().AddCheck<CacheHealthCheck>("cache", failureStatus: HealthStatus.Degraded);
         builder.Services.AddHostedService<ModuleChangeListener>();
         return builder;
     }

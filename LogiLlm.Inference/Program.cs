@@ -1,10 +1,12 @@
 using LogiLlm.Inference;
 using LogiLlm.Inference.Apis;
+using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddRedisClient("cache");
+// Redis down means degraded (modules in memory are still served), so its check is our own.
+builder.AddRedisClient("cache", settings => settings.DisableHealthChecks = true);
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.AddApplicationServices();
@@ -14,7 +16,8 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapOpenApi();
-app.MapPredictApi();
+app.MapScalarApiReference();
+app.MapInferenceApi();
 app.MapDefaultEndpoints();
 
 app.Run();

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using LogiLlm.Persistence;
 using LogiLlm.Providers;
 using LogiLlm.Registry;
@@ -136,8 +138,30 @@ public sealed class ModuleResolver(
     {
         var module = ModuleLoader.LoadFromString(fetched.Document);
         module.Provider = provider;
+        var summary = ModuleInspector.InspectString(fetched.Document);
+        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fetched.Document)));
+        var mismatch = DescribeMismatch(summary.Provider);
+        if (mismatch is not null)
+        {
+            logger.LogWarning("Module {Module}@{Version}: {ProviderMismatch}", fetched.Name, fetched.Version, mismatch);
+        }
+
         logger.LogInformation("Loaded module {Module}@{Version} ({ModuleType})", fetched.Name, fetched.Version, module.ModuleType);
-        return new ResolvedModule(fetched.Name, fetched.Version, module);
+        return new ResolvedModule(fetched.Name, fetched.Version, module, digest, summary, mismatch);
+    }
+
+    private string? DescribeMismatch(SavedProviderConfig? saved)
+    {
+        if (saved is null)
+        {
+            return null;
+        }
+
+        var sameName = string.Equals(saved.Name, provider.Name, StringComparison.OrdinalIgnoreCase);
+        var sameModel = string.IsNullOrEmpty(saved.Model) || string.Equals(saved.Model, provider.Model, StringComparison.OrdinalIgnoreCase);
+        return sameName && sameModel
+            ? null
+            : $"saved with provider '{saved.Name}' model '{saved.Model}', served with provider '{provider.Name}' model '{provider.Model}'; answers may differ from the ones it was optimized for.";
     }
 
     private Task StoreDocumentAsync(TrainerClient.FetchedModule fetched) =>

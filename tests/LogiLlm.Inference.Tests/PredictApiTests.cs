@@ -14,10 +14,12 @@ public sealed class PredictApiTests : IDisposable
 
     public void Dispose() => _services.Dispose();
 
-    private async Task<int> ImportAsync(string name, string fixture, CancellationToken cancellationToken)
+    private async Task<int> ImportAsync(string name, string fixture, CancellationToken cancellationToken, Action<JsonNode>? edit = null)
     {
         using var trainer = _services.CreateTrainerClient();
-        var body = await File.ReadAllTextAsync(SharedPaths.Fixture(fixture), cancellationToken);
+        var document = JsonNode.Parse(await File.ReadAllTextAsync(SharedPaths.Fixture(fixture), cancellationToken))!;
+        edit?.Invoke(document);
+        var body = document.ToJsonString();
         using var response = await trainer.PostAsync($"/api/modules/{name}/versions", new StringContent(body, Encoding.UTF8, "application/json"), cancellationToken);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (int)(await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken))!["version"]!;
@@ -105,5 +107,116 @@ public sealed class PredictApiTests : IDisposable
         var problem = JsonNode.Parse(await missing.Content.ReadAsStringAsync(cts.Token))!;
         Assert.Contains("email", problem["errors"]!["inputs.email"]![0]!.ToString());
         Assert.DoesNotContain("   at ", await unknown.Content.ReadAsStringAsync(cts.Token));
+    }
+
+    [Fact]
+    public async Task Describe_reports_signature_demos_config_and_the_provider_mismatch()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        using var inference = _services.CreateInferenceClient();
+        await ImportAsync("described", "optimized.json", cts.Token);
+        await ImportAsync("foreign", "provider.json", cts.Token, doc =>
+        {
+            doc["provider_config"]!["name"] = "openai";
+            doc["provider_config"]!["model"] = "gpt-4o-mini";
+        });
+
+        var described = await inference.GetFromJsonAsync<JsonObject>("/api/modules/described", cts.Token);
+        var foreign = await inference.GetFromJsonAsync<JsonObject>("/api/modules/foreign@1", cts.Token);
+
+        Assert.Equal("email: str -> category: str", (string?)described!["signature"]);
+        Assert.Equal("Classify customer emails by category", (string?)described["instructions"]);
+        Assert.Equal(5, (int)described["demoCount"]!);
+        Assert.Equal(0.3, (double)described["config"]!["temperature"]!);
+        Assert.Equal("mock", (string?)described["servingProvider"]!["name"]);
+        Assert.Null(described["providerMismatch"]);
+        Assert.Equal("openai", (string?)foreign!["savedProvider"]!["name"]);
+        Assert.Contains("gpt-4o-mini", (string?)foreign["providerMismatch"]);
+    }
+
+    [Fact]
+    public async Task The_prompt_export_shows_instructions_demos_and_input_placeholders()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        using var inference = _services.CreateInferenceClient();
+        await ImportAsync("prompted", "optimized.json", cts.Token);
+
+        var template = await inference.GetFromJsonAsync<JsonObject>("/api/modules/prompted/prompt", cts.Token);
+        using var rendered = await inference.PostAsJsonAsync("/api/modules/prompted/prompt", new { inputs = new { email = "Où est ma commande ?" } }, cts.Token);
+
+        var messages = template!["messages"]!.AsArray();
+        Assert.Equal("system", (string?)messages[0]!["role"]);
+        Assert.Contains("Classify customer emails by category", (string?)messages[0]!["content"]);
+        Assert.Equal(1 + (5 * 2) + 1, messages.Count);
+        Assert.Contains("{email}", (string?)messages[^1]!["content"]);
+        Assert.Equal(0.3, (double)template["options"]!["temperature"]!);
+        var renderedMessages = (await rendered.Content.ReadFromJsonAsync<JsonObject>(cts.Token))!["messages"]!.AsArray();
+        Assert.Contains("Où est ma commande ?", (string?)renderedMessages[^1]!["content"]);
+    }
+
+    [Fact]
+    public async Task A_batch_answers_every_item_in_order_and_names_the_bad_item()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        using var inference = _services.CreateInferenceClient();
+        await ImportAsync("batched", "optimized.json", cts.Token);
+
+        using var ok = await inference.PostAsJsonAsync("/api/modules/batched/predict-batch", new
+        {
+            items = new[]
+            {
+                new { inputs = new { email = "Please cancel my account" } },
+                new { inputs = new { email = "Where is my order?" } },
+                new { inputs = new { email = "This product is amazing!" } },
+            },
+        }, cts.Token);
+        using var bad = await inference.PostAsJsonAsync("/api/modules/batched/predict-batch", new
+        {
+            items = new object[] { new { inputs = new { email = "fine" } }, new { inputs = new { mail = "typo" } } },
+        }, cts.Token);
+
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var results = (await ok.Content.ReadFromJsonAsync<JsonObject>(cts.Token))!["results"]!.AsArray();
+        Assert.Equal(["cancellation", "order_status", "feedback"], results.Select(r => (string?)r!["outputs"]!["category"]));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var problem = JsonNode.Parse(await bad.Content.ReadAsStringAsync(cts.Token))!;
+        Assert.NotNull(problem["errors"]!["items[1].inputs.email"]);
+    }
+
+    [Fact]
+    public async Task Predictions_of_a_temperature_zero_module_are_cached_in_redis()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        using var inference = _services.CreateInferenceClient();
+        await ImportAsync("deterministic", "optimized.json", cts.Token, doc => doc["config"]!["temperature"] = 0.0);
+        await ImportAsync("creative", "optimized.json", cts.Token);
+
+        var first = await PredictOkAsync(inference, "deterministic", "Where is my order?", cts.Token);
+        var second = await PredictOkAsync(inference, "deterministic", "Where is my order?", cts.Token);
+        var other = await PredictOkAsync(inference, "deterministic", "I want my money back", cts.Token);
+        var creative1 = await PredictOkAsync(inference, "creative", "Where is my order?", cts.Token);
+        var creative2 = await PredictOkAsync(inference, "creative", "Where is my order?", cts.Token);
+
+        Assert.False((bool)first["cached"]!);
+        Assert.True((bool)second["cached"]!);
+        Assert.Equal((string?)first["outputs"]!["category"], (string?)second["outputs"]!["category"]);
+        Assert.False((bool)other["cached"]!);
+        Assert.False((bool)creative1["cached"]!);
+        Assert.False((bool)creative2["cached"]!);
+    }
+
+    [Fact]
+    public async Task Health_is_degraded_not_dead_while_redis_is_down()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        using var inference = _services.CreateInferenceClient();
+        Assert.Equal("Healthy", await inference.GetStringAsync("/health", cts.Token));
+
+        _services.Redis.Dispose();
+
+        using var health = await inference.GetAsync("/health", cts.Token);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("Degraded", await health.Content.ReadAsStringAsync(cts.Token));
+        Assert.Equal("Healthy", await inference.GetStringAsync("/alive", cts.Token));
     }
 }

@@ -1,5 +1,6 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Threading.Channels;
 using LogiLlm.Trainer.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,7 +21,8 @@ public static class TrainingJobsApi
         var api = app.MapGroup("/api/training-jobs").WithTags("Training");
 
         api.MapPost("/", CreateJob)
-            .WithName("CreateTrainingJob").WithSummary("Validates and queues an optimization job; 202 with its id and Location.");
+            .WithName("CreateTrainingJob").WithSummary("Validates and queues an optimization job; 202 with its id and Location.")
+            .Accepts<TrainingJobRequest>("application/json");
         api.MapGet("/{id}", GetJob)
             .WithName("GetTrainingJob").WithSummary("Status, progress, result or error of a training job.");
         api.MapGet("/{id}/events", FollowJob)
@@ -39,8 +41,26 @@ public static class TrainingJobsApi
     public sealed record TrainingJobServices(TrainingJobStore Jobs, TrainingJobValidator Validator, IConnectionMultiplexer Redis, ILogger<TrainingJobStore> Logger);
 
     internal static async Task<Results<Accepted<TrainingJobAccepted>, ValidationProblem>> CreateJob(
-        TrainingJobRequest? request, [AsParameters] TrainingJobServices services, CancellationToken cancellationToken)
+        HttpRequest httpRequest, [AsParameters] TrainingJobServices services, CancellationToken cancellationToken)
     {
+        // The body is read here rather than bound, so that malformed JSON is a 400 naming where it is wrong.
+        TrainingJobRequest? request;
+        if (!httpRequest.HasJsonContentType())
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Send the training job as application/json."] }, title: "The training job is invalid");
+        }
+
+        try
+        {
+            request = await httpRequest.ReadFromJsonAsync<TrainingJobRequest>(cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            var path = ex.Path is null or "$" ? "body" : ex.Path.TrimStart('$', '.');
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { [path] = [$"The body is not a valid training job: {ex.Message}"] }, title: "The training job is invalid");
+        }
+
         if (!services.Validator.TryValidate(request, out var spec, out var errors))
         {
             return TypedResults.ValidationProblem(errors, title: "The training job is invalid");

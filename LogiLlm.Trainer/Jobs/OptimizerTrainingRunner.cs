@@ -5,15 +5,19 @@ using LogiLlm.Signatures;
 namespace LogiLlm.Trainer.Jobs;
 
 /// <summary>
-/// The production <see cref="ITrainingRunner"/>: a <see cref="Predict"/> module on the configured provider,
-/// optimized by the job's optimizer on its datasets and scored by its metric.
+/// The production <see cref="ITrainingRunner"/>: a <see cref="Predict"/> module on the configured provider
+/// (<c>Llm</c> section), optimized by the job's optimizer on its datasets and scored by its metric.
 /// </summary>
-public sealed class OptimizerTrainingRunner(Provider provider, ISampleDatasets samples, ILoggerFactory loggerFactory) : ITrainingRunner
+/// <remarks>
+/// The provider is resolved per job, so a misconfigured provider fails the jobs with its message instead of
+/// stopping the trainer (whose registry API must stay up).
+/// </remarks>
+public sealed class OptimizerTrainingRunner(IServiceProvider services, ISampleDatasets samples, ILoggerFactory loggerFactory) : ITrainingRunner
 {
     /// <inheritdoc />
     public async Task<TrainingOutcome> RunAsync(TrainingJobSpec spec, IProgress<TrainingProgress> progress, CancellationToken cancellationToken)
     {
-        var module = new Predict(Signature.Parse(spec.Signature, spec.Instructions)) { Provider = provider };
+        var module = new Predict(Signature.Parse(spec.Signature, spec.Instructions)) { Provider = services.GetRequiredService<Provider>() };
         var (trainset, valset) = ResolveDatasets(spec);
         var metric = CreateMetric(spec);
         var options = new OptimizerOptions

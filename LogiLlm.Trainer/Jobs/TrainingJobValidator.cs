@@ -63,7 +63,7 @@ public sealed class TrainingJobValidator(ISampleDatasets samples, IOptions<Train
         spec = null;
         if (request is null)
         {
-            errors = new() { [""] = ["A JSON body describing the training job is required."] };
+            errors = new() { ["body"] = ["A JSON body describing the training job is required."] };
             return false;
         }
 
@@ -123,8 +123,8 @@ public sealed class TrainingJobValidator(ISampleDatasets samples, IOptions<Train
             Error("trainset", "Training examples are required: give trainset rows or a sampleDataset.");
         }
 
-        var trainset = CheckRows("trainset", request.Trainset, signature, required: true, Error);
-        var valset = CheckRows("valset", request.Valset, signature, required: true, Error);
+        var trainset = CheckRows("trainset", request.Trainset, signature, Error);
+        var valset = CheckRows("valset", request.Valset, signature, Error);
 
         var (optimizer, optimizerOptions) = CheckOptimizer(request.Optimizer, Error);
 
@@ -233,7 +233,7 @@ public sealed class TrainingJobValidator(ISampleDatasets samples, IOptions<Train
 
     private static bool IsIntegral(JsonNode node) => double.IsInteger(Number(node));
 
-    private IReadOnlyList<TrainingExample>? CheckRows(string name, IReadOnlyList<TrainingExample?>? rows, Signature? signature, bool required, Action<string, string> error)
+    private IReadOnlyList<TrainingExample>? CheckRows(string name, IReadOnlyList<TrainingExample?>? rows, Signature? signature, Action<string, string> error)
     {
         if (rows is null)
         {
@@ -283,7 +283,6 @@ public sealed class TrainingJobValidator(ISampleDatasets samples, IOptions<Train
             result.Add(new TrainingExample((JsonObject)row.Inputs.DeepClone(), (JsonObject)row.Outputs.DeepClone()));
         }
 
-        _ = required;
         return result;
     }
 

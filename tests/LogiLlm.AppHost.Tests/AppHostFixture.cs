@@ -21,6 +21,14 @@ public abstract class AppHostFixture : IAsyncLifetime
     /// <summary>How the cache is provided (<c>Redis:Mode</c>).</summary>
     protected abstract string CacheMode { get; }
 
+    /// <summary>More AppHost arguments of a derived fixture.</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+
+    /// <summary>Lets a derived fixture add services (e.g. a log capture) before the app is built.</summary>
+    protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
+    {
+    }
+
     /// <summary>Registry folder of the trainer for this run.</summary>
     public string RegistryPath { get; } = Path.Combine(Path.GetTempPath(), "logillm-tests", Guid.NewGuid().ToString("n"));
 
@@ -32,10 +40,11 @@ public abstract class AppHostFixture : IAsyncLifetime
         Directory.CreateDirectory(RegistryPath);
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.LogiLlm_AppHost>(
-            [$"--Redis:Mode={CacheMode}", $"--Registry:Path={RegistryPath}", "--Parameters:llm-provider=mock"],
+            [$"--Redis:Mode={CacheMode}", $"--Registry:Path={RegistryPath}", "--Parameters:llm-provider=mock", .. ExtraArguments],
             cts.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+        Configure(builder);
 
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);

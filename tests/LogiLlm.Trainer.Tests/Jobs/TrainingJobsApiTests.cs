@@ -129,6 +129,44 @@ public sealed class TrainingJobsApiTests(JobsRedisFixture fixture) : IClassFixtu
         Assert.False(Directory.Exists(registry) && Directory.EnumerateFileSystemEntries(registry).Any(), $"{because}: the registry was written to.");
     }
 
+    [Theory]
+    [InlineData("", "body")]
+    [InlineData("null", "body")]
+    [InlineData("{not json", "body")]
+    [InlineData("[1, 2]", "body")]
+    [InlineData("{\"module\": 42}", "module")]
+    [InlineData("{\"module\": \"m\", \"trainset\": {\"a\": 1}}", "trainset")]
+    public async Task A_body_that_is_not_a_job_is_400_naming_where_and_nothing_is_queued(string body, string field)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var (registry, prefix) = fixture.NewDeployment();
+        await using var host = fixture.Host(registry, prefix, concurrency: 0);
+        var client = host.CreateClient();
+
+        using var response = await client.PostAsync("/api/training-jobs", new StringContent(body, Encoding.UTF8, "application/json"), cts.Token);
+
+        var text = await response.Content.ReadAsStringAsync(cts.Token);
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, text);
+        Assert.NotNull(JsonNode.Parse(text)!["errors"]![field]);
+        Assert.Empty(await host.Store.QueuedIdsAsync());
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_training_job_endpoints()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var (registry, prefix) = fixture.NewDeployment();
+        await using var host = fixture.Host(registry, prefix, concurrency: 0);
+
+        var document = await host.CreateClient().GetFromJsonAsync<JsonObject>("/openapi/v1.json", cts.Token);
+
+        var paths = document!["paths"]!.AsObject();
+        Assert.True(paths.ContainsKey("/api/training-jobs"));
+        Assert.True(paths.ContainsKey("/api/training-jobs/{id}"));
+        Assert.True(paths.ContainsKey("/api/training-jobs/{id}/events"));
+        Assert.NotNull(paths["/api/training-jobs"]!["post"]!["requestBody"]);
+    }
+
     [Fact]
     public async Task An_unknown_job_is_404_for_status_events_and_cancel()
     {

@@ -1,3 +1,4 @@
+using LogiLlm.Providers;
 using System.Buffers;
 using System.Globalization;
 using System.Text;
@@ -179,7 +180,8 @@ public static class ModuleSaver
 
     private static JsonObject? ProviderJson(Module module, SaveOptions options)
     {
-        if (module.Provider is { } provider)
+        // The provider the module would call: its own, else the default of its registry (as at invocation).
+        if ((module.Provider ?? (module.ProviderRegistry ?? ProviderRegistry.Default).DefaultProvider) is { } provider)
         {
             return new JsonObject
             {

@@ -4,6 +4,7 @@ using LogiLlm.Benchmarks;
 // dotnet run -c Release --project bench/LogiLlm.Benchmarks -- --filter '*' [--job short]
 // dotnet run -c Release --project bench/LogiLlm.Benchmarks -- optimizers-wall [concurrency...]   (Stopwatch mode)
 // dotnet run -c Release --project bench/LogiLlm.Benchmarks -- local-wall                          (Stopwatch mode)
+// dotnet run -c Release --project bench/LogiLlm.Benchmarks -- serve-load [--workers 16] [--seconds 10] [--no-build] [--wrk]   (HTTP load, from the repo root)
 if (args is ["local-wall", .. var rest])
 {
     await LocalModelWallClock.RunAsync(rest);
@@ -13,6 +14,12 @@ if (args is ["local-wall", .. var rest])
 if (args is ["optimizers-wall", .. var levels])
 {
     await OptimizersWallClock.RunAsync(levels);
+    return;
+}
+
+if (args is ["serve-load", .. var serveArgs])
+{
+    Environment.ExitCode = await ServeLoad.RunAsync(serveArgs);
     return;
 }
 

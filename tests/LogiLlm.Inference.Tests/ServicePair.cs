@@ -16,13 +16,27 @@ public sealed class ServicePair : IDisposable
     private readonly TrainerAppFactory _trainer;
     private readonly InferenceAppFactory _inference;
 
-    public ServicePair()
+    /// <param name="overHttp">
+    /// When true, the trainer listens on a real loopback port and inference calls it over HTTP (as in production, so
+    /// trace context is propagated); otherwise calls go through the in-memory test server.
+    /// </param>
+    public ServicePair(bool overHttp = false)
     {
         Redis = RedisServerProcess.Start();
         RegistryPath = Path.Combine(Path.GetTempPath(), "logillm-inference-tests", Guid.NewGuid().ToString("n"));
         _trainer = new TrainerAppFactory(this);
+        if (overHttp)
+        {
+            _trainer.UseKestrel(0);
+            using var probe = _trainer.CreateClient();
+            TrainerAddress = probe.BaseAddress;
+        }
+
         _inference = new InferenceAppFactory(this);
     }
+
+    /// <summary>The trainer's real address when it listens over HTTP.</summary>
+    public Uri? TrainerAddress { get; }
 
     public RedisServerProcess Redis { get; }
 
@@ -61,6 +75,12 @@ public sealed class ServicePair : IDisposable
         {
             builder.UseSetting("ConnectionStrings:cache", pair.Redis.ConnectionString);
             builder.UseSetting("Llm:Provider", "mock");
+            if (pair.TrainerAddress is { } address)
+            {
+                builder.UseSetting("Trainer:BaseAddress", address.ToString());
+                return;
+            }
+
             builder.ConfigureTestServices(services =>
                 services.AddHttpClient<TrainerClient>()
                     .ConfigurePrimaryHttpMessageHandler(() => new SwitchableHandler(pair, pair._trainer.Server.CreateHandler())));

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace LogiLlm.Inference.Tests;
+
+/// <summary>A prediction on a cache miss is one trace: inference, the call to the trainer's registry and the model call.</summary>
+[Collection(TracingCollection.Name)]
+public sealed class TracingTests : IDisposable
+{
+    private readonly ServicePair _services = new(overHttp: true);
+    private readonly ConcurrentQueue<Activity> _activities = new();
+    private readonly ActivityListener _listener;
+
+    public TracingTests()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = _activities.Enqueue,
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _services.Dispose();
+    }
+
+    [Fact]
+    public async Task A_prediction_on_a_cache_miss_is_one_trace_with_the_registry_call_and_the_model_call_with_token_counts()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var trainer = _services.CreateTrainerClient();
+        using var inference = _services.CreateInferenceClient();
+        var document = await File.ReadAllTextAsync(SharedPaths.Fixture("optimized.json"), cts.Token);
+        using (var import = await trainer.PostAsync("/api/modules/traced/versions", new StringContent(document, Encoding.UTF8, "application/json"), cts.Token))
+        {
+            Assert.Equal(HttpStatusCode.Created, import.StatusCode);
+        }
+
+        using var predict = await inference.PostAsJsonAsync("/api/modules/traced/predict", new { inputs = new { email = "Where is my order?" } }, cts.Token);
+        Assert.Equal(HttpStatusCode.OK, predict.StatusCode);
+
+        var server = _activities.Single(a => a.Kind == ActivityKind.Server && a.DisplayName.Contains("predict", StringComparison.OrdinalIgnoreCase));
+        var trace = _activities.Where(a => a.TraceId == server.TraceId).ToList();
+        var registryCall = trace.Where(a => a.Kind == ActivityKind.Server && a.DisplayName.Contains("versions", StringComparison.OrdinalIgnoreCase));
+        var modelCall = trace.Single(a => a.Source.Name == "LogiLlm" && a.OperationName.StartsWith("chat", StringComparison.Ordinal));
+        Assert.NotEmpty(registryCall);
+        Assert.NotNull(modelCall.GetTagItem("gen_ai.usage.input_tokens"));
+        Assert.NotNull(modelCall.GetTagItem("gen_ai.usage.output_tokens"));
+        Assert.Contains(trace, a => a.Kind == ActivityKind.Client && a.Source.Name == "System.Net.Http");
+    }
+}
+
+/// <summary>Activity listeners are process-wide: trace tests run alone.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TracingCollection
+{
+    public const string Name = "Tracing (not parallel)";
+}

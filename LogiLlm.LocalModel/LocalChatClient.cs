@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using LogiLlm.Providers;
 using Microsoft.Extensions.AI;
 
 namespace LogiLlm.LocalModel;
@@ -11,7 +12,7 @@ namespace LogiLlm.LocalModel;
 /// nearest demo. It reads only the messages, so it answers through the same adapter path as any provider.
 /// It never generates prose. Usage is counted in the model's own WordPiece tokens. Thread-safe.
 /// </summary>
-public sealed class LocalChatClient : IChatClient
+public sealed class LocalChatClient : CompletionChatClient
 {
     /// <summary>Response property: how the answer was chosen ("centroid", "nearest-demo", "label-name", "none").</summary>
     public const string MethodProperty = "logillm.local.method";
@@ -32,7 +33,7 @@ public sealed class LocalChatClient : IChatClient
     public string ModelId => _options.ModelId;
 
     /// <inheritdoc />
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         cancellationToken.ThrowIfCancellationRequested();
@@ -62,35 +63,8 @@ public sealed class LocalChatClient : IChatClient
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        foreach (var update in response.ToChatResponseUpdates())
-        {
-            yield return update;
-        }
-    }
+    protected override string ProviderName => LocalModelProvider.ProviderName;
 
     /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(ChatClientMetadata))
-        {
-            return new ChatClientMetadata(LocalModelProvider.ProviderName, null, _options.ModelId);
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        // The shared network lives for the process; an injected embedder belongs to its creator.
-    }
+    protected override string DefaultModelId => _options.ModelId;
 }

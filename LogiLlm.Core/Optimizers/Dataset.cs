@@ -5,6 +5,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using LogiLlm.Persistence;
+
 namespace LogiLlm.Optimizers;
 
 /// <summary>
@@ -13,8 +15,6 @@ namespace LogiLlm.Optimizers;
 /// </summary>
 public static class Dataset
 {
-    private static readonly JsonWriterOptions CanonicalWriterOptions = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>Loads a JSONL file; blank lines are skipped.</summary>
     /// <exception cref="FormatException">A line is not a JSON object of the expected shape (the message gives the line number).</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
@@ -89,46 +89,14 @@ public static class Dataset
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         foreach (var example in examples)
         {
-            using (var writer = new Utf8JsonWriter(buffer, CanonicalWriterOptions))
+            using (var writer = new Utf8JsonWriter(buffer, CanonicalJson.WriterOptions))
             {
-                WriteCanonical(writer, example.ToJson());
+                CanonicalJson.Write(writer, example.ToJson());
             }
 
             buffer.Write("\n"u8);
         }
 
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
-    }
-
-    private static void WriteCanonical(Utf8JsonWriter writer, JsonNode? node)
-    {
-        switch (node)
-        {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case JsonObject obj:
-                writer.WriteStartObject();
-                foreach (var (key, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
-                {
-                    writer.WritePropertyName(key);
-                    WriteCanonical(writer, value);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case JsonArray array:
-                writer.WriteStartArray();
-                foreach (var item in array)
-                {
-                    WriteCanonical(writer, item);
-                }
-
-                writer.WriteEndArray();
-                break;
-            default:
-                node.WriteTo(writer);
-                break;
-        }
     }
 }

@@ -17,14 +17,6 @@ public static class IntegrityDigest
     /// <summary>The only algorithm written and accepted.</summary>
     public const string Algorithm = "sha256";
 
-    private static readonly JsonWriterOptions CanonicalWriterOptions = new()
-    {
-        Indented = false,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        SkipValidation = false,
-        MaxDepth = 4096,
-    };
-
     /// <summary>Computes the lower-case hex digest of <paramref name="document"/> (ignoring its integrity and timestamp).</summary>
     public static string Compute(JsonObject document)
     {
@@ -32,7 +24,7 @@ public static class IntegrityDigest
         return Hash(writer =>
         {
             writer.WriteStartObject();
-            foreach (var (key, value) in Sorted(document))
+            foreach (var (key, value) in CanonicalJson.Sorted(document))
             {
                 if (key is ModuleFileFormat.Keys.Integrity or ModuleFileFormat.Keys.SaveTimestamp)
                 {
@@ -40,7 +32,7 @@ public static class IntegrityDigest
                 }
 
                 writer.WritePropertyName(key);
-                WriteCanonical(writer, value);
+                CanonicalJson.Write(writer, value);
             }
 
             writer.WriteEndObject();
@@ -85,7 +77,7 @@ public static class IntegrityDigest
         // The canonical bytes are hashed as they are produced, through a small buffer, never held whole.
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var sink = new HashingBufferWriter(hash);
-        using (var writer = new Utf8JsonWriter(sink, CanonicalWriterOptions))
+        using (var writer = new Utf8JsonWriter(sink, CanonicalJson.WriterOptions))
         {
             write(writer);
         }
@@ -159,58 +151,5 @@ public static class IntegrityDigest
         public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
     }
 
-    private static KeyValuePair<string, JsonNode?>[] Sorted(JsonObject obj)
-    {
-        var pairs = new KeyValuePair<string, JsonNode?>[obj.Count];
-        var i = 0;
-        var sorted = true;
-        foreach (var pair in obj)
-        {
-            if (i > 0 && string.CompareOrdinal(pairs[i - 1].Key, pair.Key) > 0)
-            {
-                sorted = false;
-            }
 
-            pairs[i++] = pair;
-        }
-
-        if (!sorted)
-        {
-            Array.Sort(pairs, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        }
-
-        return pairs;
-    }
-
-    private static void WriteCanonical(Utf8JsonWriter writer, JsonNode? node)
-    {
-        switch (node)
-        {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case JsonObject obj:
-                writer.WriteStartObject();
-                foreach (var (key, value) in Sorted(obj))
-                {
-                    writer.WritePropertyName(key);
-                    WriteCanonical(writer, value);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case JsonArray array:
-                writer.WriteStartArray();
-                foreach (var item in array)
-                {
-                    WriteCanonical(writer, item);
-                }
-
-                writer.WriteEndArray();
-                break;
-            default:
-                node.WriteTo(writer);
-                break;
-        }
-    }
 }

@@ -10,7 +10,7 @@ namespace LogiLlm.Providers;
 /// message of the demo pair whose user message shares the most words with the last user message (ties:
 /// the earliest demo); <see cref="DefaultResponse"/>. Usage counts words as tokens.
 /// </summary>
-public sealed partial class MockChatClient : IChatClient
+public sealed partial class MockChatClient : CompletionChatClient
 {
     private readonly Queue<string> _queue = new();
     private readonly Lock _gate = new();
@@ -54,7 +54,7 @@ public sealed partial class MockChatClient : IChatClient
     }
 
     /// <inheritdoc />
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         cancellationToken.ThrowIfCancellationRequested();
@@ -83,36 +83,10 @@ public sealed partial class MockChatClient : IChatClient
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        foreach (var update in response.ToChatResponseUpdates())
-        {
-            yield return update;
-        }
-    }
+    protected override string ProviderName => "mock";
 
     /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(ChatClientMetadata))
-        {
-            return new ChatClientMetadata("mock", null, ModelId);
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-    }
+    protected override string DefaultModelId => ModelId;
 
     /// <summary>Number of words (runs of letters/digits) in <paramref name="text"/>: the mock's token count.</summary>
     public static int CountWords(string? text) => string.IsNullOrEmpty(text) ? 0 : WordPattern().Count(text);

@@ -9,7 +9,7 @@ namespace LogiLlm.Providers;
 /// else by <see cref="Otherwise(string)"/>'s reply; with none of these it throws <see cref="InvalidOperationException"/>.
 /// Usage counts words as tokens.
 /// </summary>
-public sealed class ScriptedChatClient : IChatClient
+public sealed class ScriptedChatClient : CompletionChatClient
 {
     private readonly Lock _gate = new();
     private readonly Queue<Func<RecordedRequest, CancellationToken, Task<string>>> _queue = new();
@@ -108,7 +108,7 @@ public sealed class ScriptedChatClient : IChatClient
     }
 
     /// <inheritdoc />
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         cancellationToken.ThrowIfCancellationRequested();
@@ -138,36 +138,10 @@ public sealed class ScriptedChatClient : IChatClient
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        foreach (var update in response.ToChatResponseUpdates())
-        {
-            yield return update;
-        }
-    }
+    protected override string ProviderName => "scripted";
 
     /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(ChatClientMetadata))
-        {
-            return new ChatClientMetadata("scripted", null, ModelId);
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-    }
+    protected override string DefaultModelId => ModelId;
 
     /// <summary>One recorded request: the messages and a copy of the options.</summary>
     /// <param name="Messages">The messages sent.</param>

@@ -18,7 +18,9 @@ public static class TrainingJobsApi
     /// <summary>Maps <c>/api/training-jobs</c>.</summary>
     public static IEndpointRouteBuilder MapTrainingJobsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/training-jobs").WithTags("Training");
+        var api = app.MapGroup("/api/training-jobs").WithTags("Training")
+            .AddEndpointFilter(QueueUnavailableAsServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         api.MapPost("/", CreateJob)
             .WithName("CreateTrainingJob").WithSummary("Validates and queues an optimization job; 202 with its id and Location.")
@@ -145,6 +147,24 @@ public static class TrainingJobsApi
         finally
         {
             await subscriber.UnsubscribeAsync(channel, onChange);
+        }
+    }
+
+    /// <summary>Jobs live in the cache: while it is unreachable the API answers 503 with the cause, not 500.</summary>
+    private static async ValueTask<object?> QueueUnavailableAsServiceUnavailable(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+        {
+            context.HttpContext.RequestServices.GetRequiredService<ILogger<TrainingJobStore>>()
+                .LogWarning(ex, "The training job queue is unavailable");
+            return TypedResults.Problem(
+                title: "Training job queue unavailable",
+                detail: "The cache that holds the training jobs cannot be reached; retry shortly.",
+                statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
 

@@ -274,6 +274,7 @@ public static class ServeLoad
                 catch (OperationCanceledException)
                 {
                     process.Kill(entireProcessTree: true);
+                    cancellationToken.ThrowIfCancellationRequested();
                     throw new TimeoutException("wrk did not finish in time.");
                 }
 

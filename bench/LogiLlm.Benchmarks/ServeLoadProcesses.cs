@@ -188,6 +188,7 @@ internal sealed class ServeLoadProcesses : IDisposable
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
             throw new TimeoutException($"dotnet build {Path.GetFileName(csproj)} did not finish within {timeout.TotalMinutes:0} min.");
         }
 

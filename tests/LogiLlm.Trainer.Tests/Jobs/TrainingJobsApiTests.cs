@@ -168,6 +168,25 @@ public sealed class TrainingJobsApiTests(JobsRedisFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task While_the_cache_is_down_the_job_api_answers_503_problem_details()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var (registry, prefix) = fixture.NewDeployment();
+        using var redis = LogiLlm.Tests.Shared.RedisServerProcess.Start();
+        await using var host = new JobsHost(redis.ConnectionString + ",connectTimeout=500,asyncTimeout=1000", registry, prefix, concurrency: 0);
+        var client = host.CreateClient();
+        var id = await JobClient.CreateAsync(client, JobClient.InlineJob("offline"), cts.Token);
+
+        redis.Dispose();
+        using var create = await client.PostAsJsonAsync("/api/training-jobs", JobClient.InlineJob("offline"), cts.Token);
+        using var status = await client.GetAsync($"/api/training-jobs/{id}", cts.Token);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, create.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status.StatusCode);
+        Assert.Equal("application/problem+json", status.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task An_unknown_job_is_404_for_status_events_and_cancel()
     {
         using var cts = new CancellationTokenSource(Timeout);

@@ -13,4 +13,4 @@ public interface ITrainingRunner
 /// <param name="BaselineScore">Validation score before optimization.</param>
 /// <param name="BestScore">Validation score after.</param>
 /// <param name="Improvement">Best minus baseline.</param>
-public sealed record TrainingOutcome(Module Module, double BaselineScore, double BestScore, double Improvement);
+public sealed record TrainingOutcome(Module Module, double BaselineScore, double BestScore, double Improvement, int Trials = 0);

@@ -33,7 +33,7 @@ public sealed class OptimizerTrainingRunner(IServiceProvider services, ISampleDa
         var optimizer = CreateOptimizer(spec, metric, options);
         progress.Report(new TrainingProgress(0, 0, null, "starting"));
         var result = await optimizer.OptimizeAsync(module, trainset, paramSpace, valset, cancellationToken);
-        return new TrainingOutcome(result.OptimizedModule, result.BaselineScore, result.BestScore, result.Improvement);
+        return new TrainingOutcome(result.OptimizedModule, result.BaselineScore, result.BestScore, result.Improvement, result.History.Count);
     }
 
     private (IReadOnlyList<Example> Train, IReadOnlyList<Example>? Val) ResolveDatasets(TrainingJobSpec spec)

@@ -25,6 +25,7 @@ public static class TrainingJobServiceExtensions
 
         builder.Services.TryAddSingleton<ISampleDatasets, SampleDatasetCatalog>();
         builder.Services.TryAddSingleton<ITrainingRunner, OptimizerTrainingRunner>();
+        builder.Services.AddSingleton<TrainingMetrics>();
         builder.Services.AddSingleton<TrainingJobStore>();
         builder.Services.AddSingleton<TrainingJobValidator>();
         builder.Services.AddSingleton<TrainingJobWorker>();

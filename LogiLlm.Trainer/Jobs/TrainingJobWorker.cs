@@ -21,6 +21,7 @@ public sealed class TrainingJobWorker(
     IConnectionMultiplexer redis,
     IOptions<TrainingJobOptions> options,
     TimeProvider time,
+    TrainingMetrics metrics,
     ILogger<TrainingJobWorker> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
@@ -147,6 +148,7 @@ public sealed class TrainingJobWorker(
         var reporter = new ProgressReporter(jobs, job.Id, WorkerId, Options.ProgressInterval, time, logger);
         var heartbeat = HeartbeatAsync(running, heartbeatStop.Token);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["TrainingJobId"] = job.Id });
+        var started = time.GetTimestamp();
         try
         {
             logger.LogInformation("Worker {Worker} runs training job {JobId} for module {Module} (attempt {Attempt})", WorkerId, job.Id, job.Module, job.Attempts);
@@ -195,17 +197,20 @@ public sealed class TrainingJobWorker(
             else
             {
                 logger.LogInformation("Training job {JobId} published {Module}@{Version}: {Baseline:0.###} -> {Best:0.###}", job.Id, spec.Module, info.Version, outcome.BaselineScore, outcome.BestScore);
+                metrics.Succeeded(spec.Module, spec.Optimizer, outcome, time.GetElapsedTime(started));
             }
         }
         catch (OperationCanceledException) when (running.CancelRequested)
         {
             logger.LogInformation("Training job {JobId} cancelled", job.Id);
             await jobs.MarkCancelledAsync(job.Id, WorkerId);
+            metrics.Ended(job.Module, job.Optimizer, "cancelled", time.GetElapsedTime(started));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             logger.LogInformation("Worker {Worker} stopping; training job {JobId} goes back to the queue", WorkerId, job.Id);
             await jobs.ReleaseAsync(job.Id, WorkerId);
+            metrics.Ended(job.Module, job.Optimizer, "requeued", time.GetElapsedTime(started));
         }
         catch (OperationCanceledException) when (running.LeaseLost)
         {
@@ -215,6 +220,7 @@ public sealed class TrainingJobWorker(
         {
             logger.LogError(ex, "Training job {JobId} failed", job.Id);
             await jobs.FailAsync(job.Id, WorkerId, Describe(ex));
+            metrics.Ended(job.Module, job.Optimizer, "failed", time.GetElapsedTime(started));
         }
         finally
         {

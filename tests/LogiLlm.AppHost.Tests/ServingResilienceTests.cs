@@ -30,25 +30,41 @@ public sealed class ServingResilienceTests(ResilienceAppFixture fixture)
         return (response.StatusCode, response.IsSuccessStatusCode ? JsonNode.Parse(text) : null);
     }
 
+    private static async Task<int> TrainAsync(HttpClient trainer, string name, int maxDemos, CancellationToken cancellationToken)
+    {
+        var id = await TrainingJobsClient.CreateAsync(trainer, new
+        {
+            module = name,
+            sampleDataset = "emails",
+            optimizer = new { type = "labeled-few-shot", maxDemos },
+        }, cancellationToken);
+        var events = await TrainingJobsClient.FollowAsync(trainer, id, cancellationToken);
+        var done = events[^1].Job;
+        Assert.True((string?)done["status"] == "succeeded", done.ToJsonString());
+        return (int)done["result"]!["version"]!;
+    }
+
     [Fact]
-    public async Task A_new_version_is_served_without_restart_and_without_a_failed_request()
+    public async Task A_newly_trained_version_is_served_without_restart_and_without_a_failed_request()
     {
         using var cts = new CancellationTokenSource(Timeout);
         using var trainer = App.CreateHttpClient("trainer");
         using var inference = App.CreateHttpClient("inference");
         var name = $"switch-{Guid.NewGuid():n}"[..20];
-        await ImportAsync(trainer, name, Fixture("optimized.json"), cts.Token);
-        Assert.Equal(HttpStatusCode.OK, (await PredictAsync(inference, name, "Where is my order?", cts.Token)).Status);
+        Assert.Equal(1, await TrainAsync(trainer, name, maxDemos: 8, cts.Token));
+        var first = await PredictAsync(inference, $"{name}@latest", "Where is my order?", cts.Token);
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal(1, (int)first.Body!["version"]!);
 
-        // A stream of predictions runs while version 2 is published.
+        // A stream of predictions runs while version 2 is trained and published.
         var failures = new List<HttpStatusCode>();
         var versionsSeen = new SortedSet<int>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
         var stream = Task.Run(async () =>
         {
-            for (var i = 0; i < 2000 && !stop.IsCancellationRequested; i++)
+            for (var i = 0; i < 5000 && !stop.IsCancellationRequested; i++)
             {
-                var (status, body) = await PredictAsync(inference, name, "Where is my order?", cts.Token);
+                var (status, body) = await PredictAsync(inference, $"{name}@latest", "Where is my order?", cts.Token);
                 lock (versionsSeen)
                 {
                     if (status != HttpStatusCode.OK)
@@ -63,9 +79,7 @@ public sealed class ServingResilienceTests(ResilienceAppFixture fixture)
             }
         }, cts.Token);
 
-        var v2 = Fixture("optimized.json");
-        v2["signature"]!["instructions"] = "Classify customer emails by category (v2)";
-        Assert.Equal(2, await ImportAsync(trainer, name, v2, cts.Token));
+        Assert.Equal(2, await TrainAsync(trainer, name, maxDemos: 16, cts.Token));
 
         while (!cts.IsCancellationRequested)
         {
@@ -86,6 +100,7 @@ public sealed class ServingResilienceTests(ResilienceAppFixture fixture)
         Assert.Equal([1, 2], versionsSeen);
         var described = await inference.GetFromJsonAsync<JsonObject>($"/api/modules/{name}", cts.Token);
         Assert.Equal(2, (int)described!["version"]!);
+        Assert.Equal(16, (int)described["demoCount"]!);
     }
 
     [Fact]

@@ -2,7 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Diagnostics.Metrics;
 using LogiLlm.Registry;
+using LogiLlm.Trainer.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using StackExchange.Redis;
 
 namespace LogiLlm.Trainer.Tests.Jobs;
@@ -82,6 +86,35 @@ public sealed class TrainingJobsApiTests(JobsRedisFixture fixture) : IClassFixtu
         Assert.True((int)done["progress"]!["done"]! > 0);
         var document = JsonNode.Parse(await client.GetStringAsync("/api/modules/email-classifier/versions/latest", cts.Token))!;
         Assert.Equal("emails", (string?)document["metadata"]!["training_job"]!["dataset"]);
+    }
+
+    [Fact]
+    public async Task A_succeeded_job_is_counted_with_its_trials_and_scores_in_the_trainer_metrics()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var (registry, prefix) = fixture.NewDeployment();
+        await using var host = fixture.Host(registry, prefix);
+        var client = host.CreateClient();
+        var meters = host.Services.GetRequiredService<IMeterFactory>();
+        using var jobs = new MetricCollector<long>(meters, TrainingMetrics.MeterName, "logillm.training.jobs");
+        using var trials = new MetricCollector<long>(meters, TrainingMetrics.MeterName, "logillm.training.trials");
+        using var best = new MetricCollector<double>(meters, TrainingMetrics.MeterName, "logillm.training.best_score");
+
+        var id = await JobClient.CreateAsync(client, new
+        {
+            module = "metered",
+            sampleDataset = "emails",
+            optimizer = new { type = "labeled-few-shot", maxDemos = 12 },
+        }, cts.Token);
+        var events = await JobClient.FollowAsync(client, id, cts.Token);
+
+        Assert.Equal("succeeded", (string?)events[^1].Job["status"]);
+        var ended = Assert.Single(jobs.GetMeasurementSnapshot());
+        Assert.Equal(1, ended.Value);
+        Assert.Equal("succeeded", ended.Tags["logillm.job.status"]);
+        Assert.Equal("metered", ended.Tags["logillm.module"]);
+        Assert.True(Assert.Single(trials.GetMeasurementSnapshot()).Value >= 1);
+        Assert.Equal((double)events[^1].Job["result"]!["bestScore"]!, Assert.Single(best.GetMeasurementSnapshot()).Value, 6);
     }
 
     public static TheoryData<string, string, string> BadRequests() => new()

@@ -32,13 +32,13 @@ public sealed class ServingResilienceTests(ResilienceAppFixture fixture)
 
     private static async Task<int> TrainAsync(HttpClient trainer, string name, int maxDemos, CancellationToken cancellationToken)
     {
-        var id = await TrainingJobsClient.CreateAsync(trainer, new
+        var id = await TrainingJobsApiClient.CreateAsync(trainer, new
         {
             module = name,
             sampleDataset = "emails",
             optimizer = new { type = "labeled-few-shot", maxDemos },
         }, cancellationToken);
-        var events = await TrainingJobsClient.FollowAsync(trainer, id, cancellationToken);
+        var events = await TrainingJobsApiClient.FollowAsync(trainer, id, cancellationToken);
         var done = events[^1].Job;
         Assert.True((string?)done["status"] == "succeeded", done.ToJsonString());
         return (int)done["result"]!["version"]!;

@@ -17,7 +17,7 @@ public sealed class TrainingJobsKillTests(TrainingJobsKillFixture fixture)
         using var cts = new CancellationTokenSource(Timeout);
         using var trainer = fixture.App.CreateHttpClient("trainer");
         var name = $"killed-{Guid.NewGuid():n}"[..20];
-        var id = await TrainingJobsClient.CreateAsync(trainer, TrainingJobsClient.EmailsJob(name, hyperparameterTrials: 120), cts.Token);
+        var id = await TrainingJobsApiClient.CreateAsync(trainer, TrainingJobsClient.EmailsJob(name, hyperparameterTrials: 120), cts.Token);
 
         // Wait until a replica is well into the job, then kill that replica's process (it cannot hand the job back).
         var running = await TrainingJobsClient.WaitUntilAsync(trainer, id,

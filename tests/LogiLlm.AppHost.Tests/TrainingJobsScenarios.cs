@@ -21,8 +21,8 @@ public abstract class TrainingJobsScenarios(TrainingJobsAppFixture fixture)
         using var inference = App.CreateHttpClient("inference");
         var name = $"email-classifier-{Guid.NewGuid():n}"[..30];
 
-        var id = await TrainingJobsClient.CreateAsync(trainer, TrainingJobsClient.EmailsJob(name), cts.Token);
-        var events = await TrainingJobsClient.FollowAsync(trainer, id, cts.Token);
+        var id = await TrainingJobsApiClient.CreateAsync(trainer, TrainingJobsClient.EmailsJob(name), cts.Token);
+        var events = await TrainingJobsApiClient.FollowAsync(trainer, id, cts.Token);
 
         Assert.Equal("succeeded", events[^1].Event);
         Assert.Contains(events, e => e.Event == "running");
@@ -39,8 +39,8 @@ public abstract class TrainingJobsScenarios(TrainingJobsAppFixture fixture)
         Assert.Equal(id, (string?)document["metadata"]!["training_job"]!["id"]);
         Assert.Equal("LabeledFewShot", (string?)document["metadata"]!["optimization"]!["optimizer"]);
 
-        var second = await TrainingJobsClient.CreateAsync(trainer, TrainingJobsClient.EmailsJob(name), cts.Token);
-        var secondEvents = await TrainingJobsClient.FollowAsync(trainer, second, cts.Token);
+        var second = await TrainingJobsApiClient.CreateAsync(trainer, TrainingJobsClient.EmailsJob(name), cts.Token);
+        var secondEvents = await TrainingJobsApiClient.FollowAsync(trainer, second, cts.Token);
         Assert.Equal("succeeded", secondEvents[^1].Event);
         Assert.Equal(2, (int)secondEvents[^1].Job["result"]!["version"]!);
         versions = await trainer.GetFromJsonAsync<JsonObject>($"/api/modules/{name}/versions", cts.Token);
@@ -65,7 +65,7 @@ public abstract class TrainingJobsScenarios(TrainingJobsAppFixture fixture)
         var ids = new List<string>();
         for (var i = 0; i < 6; i++)
         {
-            ids.Add(await TrainingJobsClient.CreateAsync(trainer, TrainingJobsClient.EmailsJob($"{prefix}-{i}", hyperparameterTrials: 15), cts.Token));
+            ids.Add(await TrainingJobsApiClient.CreateAsync(trainer, TrainingJobsClient.EmailsJob($"{prefix}-{i}", hyperparameterTrials: 15), cts.Token));
         }
 
         var jobs = new List<JsonObject>();

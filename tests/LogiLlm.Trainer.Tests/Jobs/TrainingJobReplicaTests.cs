@@ -1,3 +1,4 @@
+using LogiLlm.Tests.Shared;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
@@ -22,7 +23,7 @@ public sealed class TrainingJobReplicaTests(JobsRedisFixture fixture) : IClassFi
         var ids = new List<string>();
         for (var i = 0; i < 8; i++)
         {
-            ids.Add(await JobClient.CreateAsync(client, JobClient.InlineJob($"shared-{i}"), cts.Token));
+            ids.Add(await TrainingJobsApiClient.CreateAsync(client, JobClient.InlineJob($"shared-{i}"), cts.Token));
         }
 
         var finished = new List<JsonObject>();
@@ -52,7 +53,7 @@ public sealed class TrainingJobReplicaTests(JobsRedisFixture fixture) : IClassFi
         var (registry, prefix) = fixture.NewDeployment();
         var runnerA = new GatedRunner("a");
         var a = fixture.Host(registry, prefix, runner: runnerA).Start();
-        var id = await JobClient.CreateAsync(a.CreateClient(), JobClient.InlineJob("handover"), cts.Token);
+        var id = await TrainingJobsApiClient.CreateAsync(a.CreateClient(), JobClient.InlineJob("handover"), cts.Token);
         Assert.Equal("handover", await runnerA.Starts.Reader.ReadAsync(cts.Token));
 
         var runnerB = new GatedRunner("b") { AutoRelease = true };
@@ -74,7 +75,7 @@ public sealed class TrainingJobReplicaTests(JobsRedisFixture fixture) : IClassFi
         var (registry, prefix) = fixture.NewDeployment();
         await using var api = fixture.Host(registry, prefix, concurrency: 0);
         var client = api.CreateClient();
-        var id = await JobClient.CreateAsync(client, JobClient.InlineJob("orphan"), cts.Token);
+        var id = await TrainingJobsApiClient.CreateAsync(client, JobClient.InlineJob("orphan"), cts.Token);
 
         // A worker claims the job and dies: its lease is never renewed.
         var claimed = await api.Store.TryClaimAsync("dead-worker", cts.Token);
@@ -99,7 +100,7 @@ public sealed class TrainingJobReplicaTests(JobsRedisFixture fixture) : IClassFi
         var (registry, prefix) = fixture.NewDeployment();
         await using var api = fixture.Host(registry, prefix, concurrency: 0);
         var client = api.CreateClient();
-        var id = await JobClient.CreateAsync(client, JobClient.InlineJob("poison"), cts.Token);
+        var id = await TrainingJobsApiClient.CreateAsync(client, JobClient.InlineJob("poison"), cts.Token);
 
         for (var attempt = 1; attempt <= 3; attempt++)
         {
@@ -109,7 +110,7 @@ public sealed class TrainingJobReplicaTests(JobsRedisFixture fixture) : IClassFi
             await api.Store.ReapExpiredAsync();
         }
 
-        var job = await JobClient.GetAsync(client, id, cts.Token);
+        var job = await TrainingJobsApiClient.GetAsync(client, id, cts.Token);
         Assert.Equal("failed", (string?)job["status"]);
         Assert.Contains("lease", (string?)job["error"]);
         Assert.Empty(await api.Store.QueuedIdsAsync());
@@ -123,12 +124,12 @@ public sealed class TrainingJobReplicaTests(JobsRedisFixture fixture) : IClassFi
         string id;
         await using (var before = fixture.Host(registry, prefix, concurrency: 0))
         {
-            id = await JobClient.CreateAsync(before.CreateClient(), JobClient.InlineJob("restart"), cts.Token);
+            id = await TrainingJobsApiClient.CreateAsync(before.CreateClient(), JobClient.InlineJob("restart"), cts.Token);
         }
 
         await using var after = fixture.Host(registry, prefix);
         var client = after.CreateClient();
-        var events = await JobClient.FollowAsync(client, id, cts.Token);
+        var events = await TrainingJobsApiClient.FollowAsync(client, id, cts.Token);
 
         Assert.Equal("succeeded", events[^1].Event);
         Assert.Equal("restart", (string?)events[^1].Job["module"]);

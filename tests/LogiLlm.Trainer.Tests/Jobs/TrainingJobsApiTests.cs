@@ -1,3 +1,4 @@
+using LogiLlm.Tests.Shared;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -26,8 +27,8 @@ public sealed class TrainingJobsApiTests(JobsRedisFixture fixture) : IClassFixtu
         var changes = new List<string>();
         await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(ModuleChange.Channel), (_, m) => { lock (changes) changes.Add(m.ToString()); });
 
-        var id = await JobClient.CreateAsync(client, JobClient.InlineJob("inline-classifier"), cts.Token);
-        var events = await JobClient.FollowAsync(client, id, cts.Token);
+        var id = await TrainingJobsApiClient.CreateAsync(client, JobClient.InlineJob("inline-classifier"), cts.Token);
+        var events = await TrainingJobsApiClient.FollowAsync(client, id, cts.Token);
 
         var statuses = events.Select(e => e.Event).Distinct().ToArray();
         Assert.Equal("succeeded", statuses[^1]);
@@ -50,8 +51,8 @@ public sealed class TrainingJobsApiTests(JobsRedisFixture fixture) : IClassFixtu
         Assert.NotNull(document["metadata"]!["optimization"]);
         Assert.NotEmpty(document["demo_manager"]!["demos"]!.AsArray());
 
-        var second = await JobClient.CreateAsync(client, JobClient.InlineJob("inline-classifier"), cts.Token);
-        var secondEvents = await JobClient.FollowAsync(client, second, cts.Token);
+        var second = await TrainingJobsApiClient.CreateAsync(client, JobClient.InlineJob("inline-classifier"), cts.Token);
+        var secondEvents = await TrainingJobsApiClient.FollowAsync(client, second, cts.Token);
         Assert.Equal(2, (int)secondEvents[^1].Job["result"]!["version"]!);
         var versions = await client.GetFromJsonAsync<JsonObject>("/api/modules/inline-classifier/versions", cts.Token);
         Assert.Equal([1, 2], versions!["versions"]!.AsArray().Select(v => (int)v!["version"]!));
@@ -70,7 +71,7 @@ public sealed class TrainingJobsApiTests(JobsRedisFixture fixture) : IClassFixtu
         await using var host = fixture.Host(registry, prefix);
         var client = host.CreateClient();
 
-        var id = await JobClient.CreateAsync(client, new
+        var id = await TrainingJobsApiClient.CreateAsync(client, new
         {
             module = "email-classifier",
             signature = "email: str -> category: str",
@@ -78,7 +79,7 @@ public sealed class TrainingJobsApiTests(JobsRedisFixture fixture) : IClassFixtu
             optimizer = new { type = "labeled-few-shot", maxDemos = 12 },
             metric = new { type = "accuracy", key = "category" },
         }, cts.Token);
-        var events = await JobClient.FollowAsync(client, id, cts.Token);
+        var events = await TrainingJobsApiClient.FollowAsync(client, id, cts.Token);
 
         var done = events[^1].Job;
         Assert.True((string?)done["status"] == "succeeded", done.ToJsonString());
@@ -100,13 +101,13 @@ public sealed class TrainingJobsApiTests(JobsRedisFixture fixture) : IClassFixtu
         using var trials = new MetricCollector<long>(meters, TrainingMetrics.MeterName, "logillm.training.trials");
         using var best = new MetricCollector<double>(meters, TrainingMetrics.MeterName, "logillm.training.best_score");
 
-        var id = await JobClient.CreateAsync(client, new
+        var id = await TrainingJobsApiClient.CreateAsync(client, new
         {
             module = "metered",
             sampleDataset = "emails",
             optimizer = new { type = "labeled-few-shot", maxDemos = 12 },
         }, cts.Token);
-        var events = await JobClient.FollowAsync(client, id, cts.Token);
+        var events = await TrainingJobsApiClient.FollowAsync(client, id, cts.Token);
 
         Assert.Equal("succeeded", (string?)events[^1].Job["status"]);
         var ended = Assert.Single(jobs.GetMeasurementSnapshot());
@@ -208,7 +209,7 @@ public sealed class TrainingJobsApiTests(JobsRedisFixture fixture) : IClassFixtu
         using var redis = LogiLlm.Tests.Shared.RedisServerProcess.Start();
         await using var host = new JobsHost(redis.ConnectionString, registry, prefix, concurrency: 0);
         var client = host.CreateClient();
-        var id = await JobClient.CreateAsync(client, JobClient.InlineJob("offline"), cts.Token);
+        var id = await TrainingJobsApiClient.CreateAsync(client, JobClient.InlineJob("offline"), cts.Token);
 
         redis.Dispose();
         using var create = await client.PostAsJsonAsync("/api/training-jobs", JobClient.InlineJob("offline"), cts.Token);
@@ -246,7 +247,7 @@ public sealed class TrainingJobsApiTests(JobsRedisFixture fixture) : IClassFixtu
         var (registry, prefix) = fixture.NewDeployment();
         await using var host = fixture.Host(registry, prefix, concurrency: 0);
         var client = host.CreateClient();
-        var id = await JobClient.CreateAsync(client, JobClient.InlineJob("never-run"), cts.Token);
+        var id = await TrainingJobsApiClient.CreateAsync(client, JobClient.InlineJob("never-run"), cts.Token);
         Assert.Equal([id], await host.Store.QueuedIdsAsync());
 
         using var cancel = await client.DeleteAsync($"/api/training-jobs/{id}", cts.Token);
@@ -254,7 +255,7 @@ public sealed class TrainingJobsApiTests(JobsRedisFixture fixture) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         Assert.Equal("cancelled", (string?)(await cancel.Content.ReadFromJsonAsync<JsonObject>(cts.Token))!["status"]);
         Assert.Empty(await host.Store.QueuedIdsAsync());
-        var events = await JobClient.FollowAsync(client, id, cts.Token);
+        var events = await TrainingJobsApiClient.FollowAsync(client, id, cts.Token);
         Assert.Equal(["cancelled"], events.Select(e => e.Event));
         using var again = await client.DeleteAsync($"/api/training-jobs/{id}", cts.Token);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
@@ -268,12 +269,12 @@ public sealed class TrainingJobsApiTests(JobsRedisFixture fixture) : IClassFixtu
         var runner = new GatedRunner();
         await using var host = fixture.Host(registry, prefix, runner: runner);
         var client = host.CreateClient();
-        var id = await JobClient.CreateAsync(client, JobClient.InlineJob("cancel-me"), cts.Token);
+        var id = await TrainingJobsApiClient.CreateAsync(client, JobClient.InlineJob("cancel-me"), cts.Token);
         await runner.Starts.Reader.ReadAsync(cts.Token);
         var running = await JobClient.WaitForStatusAsync(client, id, "running", cts.Token);
         Assert.Equal(host.Worker.WorkerId, (string?)running["worker"]);
 
-        var follow = JobClient.FollowAsync(client, id, cts.Token);
+        var follow = TrainingJobsApiClient.FollowAsync(client, id, cts.Token);
         using var cancel = await client.DeleteAsync($"/api/training-jobs/{id}", cts.Token);
 
         Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
@@ -296,13 +297,13 @@ public sealed class TrainingJobsApiTests(JobsRedisFixture fixture) : IClassFixtu
         var runner = new GatedRunner();
         await using var host = fixture.Host(registry, prefix, runner: runner);
         var client = host.CreateClient();
-        var id = await JobClient.CreateAsync(client, JobClient.InlineJob("progress"), cts.Token);
+        var id = await TrainingJobsApiClient.CreateAsync(client, JobClient.InlineJob("progress"), cts.Token);
         await runner.Starts.Reader.ReadAsync(cts.Token);
 
         JsonObject job;
         do
         {
-            job = await JobClient.GetAsync(client, id, cts.Token);
+            job = await TrainingJobsApiClient.GetAsync(client, id, cts.Token);
         }
         while ((int)job["progress"]!["done"]! != 1 && !cts.IsCancellationRequested);
 
@@ -314,8 +315,8 @@ public sealed class TrainingJobsApiTests(JobsRedisFixture fixture) : IClassFixtu
         var (registry2, prefix2) = fixture.NewDeployment();
         await using var failing = fixture.Host(registry2, prefix2, runner: new FailingRunner());
         var failingClient = failing.CreateClient();
-        var failed = await JobClient.CreateAsync(failingClient, JobClient.InlineJob("boom"), cts.Token);
-        var events = await JobClient.FollowAsync(failingClient, failed, cts.Token);
+        var failed = await TrainingJobsApiClient.CreateAsync(failingClient, JobClient.InlineJob("boom"), cts.Token);
+        var events = await TrainingJobsApiClient.FollowAsync(failingClient, failed, cts.Token);
         Assert.Equal("failed", events[^1].Event);
         Assert.Contains("exploded on purpose", (string?)events[^1].Job["error"]);
         using var conflict = await failingClient.DeleteAsync($"/api/training-jobs/{failed}", cts.Token);
@@ -344,8 +345,8 @@ public sealed class TrainingJobsApiTests(JobsRedisFixture fixture) : IClassFixtu
             body["paramSpace"] = JsonNode.Parse(paramSpace);
         }
 
-        var id = await JobClient.CreateAsync(client, body, cts.Token);
-        var events = await JobClient.FollowAsync(client, id, cts.Token);
+        var id = await TrainingJobsApiClient.CreateAsync(client, body, cts.Token);
+        var events = await TrainingJobsApiClient.FollowAsync(client, id, cts.Token);
 
         var done = events[^1].Job;
         Assert.True((string?)done["status"] == "succeeded", done.ToJsonString());

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using LogiLlm.Registry;
 
 namespace LogiLlm.Inference.Tests;
 
@@ -38,11 +39,10 @@ public sealed class TracingTests : IDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         using var trainer = _services.CreateTrainerClient();
         using var inference = _services.CreateInferenceClient();
+        // Written straight into the registry folder: no change is announced, so inference cannot prefetch it and the
+        // prediction below is a true cache miss that has to ask the trainer.
         var document = await File.ReadAllTextAsync(SharedPaths.Fixture("optimized.json"), cts.Token);
-        using (var import = await trainer.PostAsync("/api/modules/traced/versions", new StringContent(document, Encoding.UTF8, "application/json"), cts.Token))
-        {
-            Assert.Equal(HttpStatusCode.Created, import.StatusCode);
-        }
+        await new FileSystemModuleStore(_services.RegistryPath).PublishAsync("traced", document, cts.Token);
 
         using var predict = await inference.PostAsJsonAsync("/api/modules/traced/predict", new { inputs = new { email = "Where is my order?" } }, cts.Token);
         Assert.Equal(HttpStatusCode.OK, predict.StatusCode);

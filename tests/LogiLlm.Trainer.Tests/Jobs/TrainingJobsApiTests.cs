@@ -110,6 +110,8 @@ public sealed class TrainingJobsApiTests(JobsRedisFixture fixture) : IClassFixtu
         var events = await TrainingJobsApiClient.FollowAsync(client, id, cts.Token);
 
         Assert.Equal("succeeded", (string?)events[^1].Job["status"]);
+        // The worker records the metrics right after it marks the job succeeded, so the stream can end first.
+        await best.WaitForMeasurementsAsync(1).WaitAsync(cts.Token);
         var ended = Assert.Single(jobs.GetMeasurementSnapshot());
         Assert.Equal(1, ended.Value);
         Assert.Equal("succeeded", ended.Tags["logillm.job.status"]);

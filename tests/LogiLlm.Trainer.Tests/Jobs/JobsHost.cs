@@ -10,10 +10,12 @@ namespace LogiLlm.Trainer.Tests.Jobs;
 /// One trainer replica in memory. Several hosts built on the same Redis, key prefix and registry behave like
 /// replicas of one deployment; short leases and polls keep the tests fast.
 /// </summary>
-public sealed class JobsHost(string redisConnectionString, string registryPath, string keyPrefix, int concurrency = 1, ITrainingRunner? runner = null)
+public sealed class JobsHost(
+    string redisConnectionString, string registryPath, string keyPrefix, int concurrency = 1, ITrainingRunner? runner = null, TimeSpan? leaseDuration = null)
     : WebApplicationFactory<Program>
 {
-    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(2);
+    /// <summary>Default lease: short, so that tests of dead workers see their jobs taken over within seconds.</summary>
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(5);
 
     public string KeyPrefix => keyPrefix;
 
@@ -35,7 +37,7 @@ public sealed class JobsHost(string redisConnectionString, string registryPath, 
         builder.UseSetting("Llm:Provider", "mock");
         builder.UseSetting("TrainingJobs:KeyPrefix", keyPrefix);
         builder.UseSetting("TrainingJobs:Concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("TrainingJobs:LeaseDuration", LeaseDuration.ToString());
+        builder.UseSetting("TrainingJobs:LeaseDuration", (leaseDuration ?? LeaseDuration).ToString());
         builder.UseSetting("TrainingJobs:LeaseRenewInterval", "00:00:00.250");
         builder.UseSetting("TrainingJobs:ReaperInterval", "00:00:00.200");
         builder.UseSetting("TrainingJobs:PollInterval", "00:00:00.200");

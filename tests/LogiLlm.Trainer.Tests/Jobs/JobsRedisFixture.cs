@@ -21,8 +21,8 @@ public sealed class JobsRedisFixture : IDisposable
         return (registry, $"test:{Guid.NewGuid():n}");
     }
 
-    public JobsHost Host(string registry, string prefix, int concurrency = 1, ITrainingRunner? runner = null) =>
-        new(Redis.ConnectionString, registry, prefix, concurrency, runner);
+    public JobsHost Host(string registry, string prefix, int concurrency = 1, ITrainingRunner? runner = null, TimeSpan? leaseDuration = null) =>
+        new(Redis.ConnectionString, registry, prefix, concurrency, runner, leaseDuration);
 
     public void Dispose()
     {

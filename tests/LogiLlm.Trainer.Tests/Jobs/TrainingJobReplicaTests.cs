@@ -16,8 +16,11 @@ public sealed class TrainingJobReplicaTests(JobsRedisFixture fixture) : IClassFi
         var (registry, prefix) = fixture.NewDeployment();
         var runnerA = new GatedRunner("a") { AutoRelease = true, HoldFor = TimeSpan.FromMilliseconds(300) };
         var runnerB = new GatedRunner("b") { AutoRelease = true, HoldFor = TimeSpan.FromMilliseconds(300) };
-        await using var a = fixture.Host(registry, prefix, runner: runnerA).Start();
-        await using var b = fixture.Host(registry, prefix, runner: runnerB).Start();
+        // Leases long enough that a busy machine (GC, JIT, parallel test assemblies) never lets a live worker's lease
+        // lapse: this test is about sharing the queue; takeover after a lapse is tested below with short leases.
+        var lease = TimeSpan.FromSeconds(30);
+        await using var a = fixture.Host(registry, prefix, runner: runnerA, leaseDuration: lease).Start();
+        await using var b = fixture.Host(registry, prefix, runner: runnerB, leaseDuration: lease).Start();
         var client = a.CreateClient();
 
         var ids = new List<string>();

@@ -112,10 +112,11 @@ public class Predict : Module
 
     /// <summary>
     /// Maps given inputs to the signature's input fields (exact name, else ignoring case and underscores),
-    /// fills defaults, converts values to the declared types.
+    /// fills defaults, converts values to the declared types. Public so that a service can check a request's inputs
+    /// exactly as an invocation will, before it runs anything.
     /// </summary>
     /// <exception cref="ModuleInputException">Missing required inputs or values that do not fit.</exception>
-    protected static IReadOnlyDictionary<string, object?> PrepareInputs(Signature signature, IReadOnlyDictionary<string, object?> inputs)
+    public static IReadOnlyDictionary<string, object?> PrepareInputs(Signature signature, IReadOnlyDictionary<string, object?> inputs)
     {
         ArgumentNullException.ThrowIfNull(signature);
         ArgumentNullException.ThrowIfNull(inputs);

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LogiLlm.Demos;
 using LogiLlm.Inference.Modules;
 using LogiLlm.Persistence;
 using LogiLlm.Providers;
 using LogiLlm.Registry;
+using LogiLlm.Signatures;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.AI;
 
@@ -99,17 +101,11 @@ public static class InferenceApi
             return failure!;
         }
 
-        var inputs = ToClr(request.Inputs);
-        var errors = ValidateInputs(resolved.Module, inputs, "inputs");
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
+        var inputs = Inputs(request.Inputs);
         var cacheKey = PredictionCache.Applies(resolved.Module) ? PredictionCache.Key(resolved, inputs) : null;
         if (cacheKey is not null && await services.Cache.GetAsync(cacheKey) is { } hit)
         {
-            return TypedResults.Ok(new PredictResponse(ToClr(hit.Outputs), resolved.Name, resolved.Version, null, Cached: true));
+            return TypedResults.Ok(new PredictResponse(Inputs(hit.Outputs), resolved.Name, resolved.Version, null, Cached: true));
         }
 
         var (prediction, problem) = await InvokeAsync(resolved, inputs, "inputs", cancellationToken);
@@ -151,17 +147,17 @@ public static class InferenceApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        var allInputs = new List<Dictionary<string, object?>>(items.Count);
+        var allInputs = new List<IReadOnlyDictionary<string, object?>>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
             if (items[i]?.Inputs is not { } json)
             {
                 errors[$"items[{i}].inputs"] = ["Each item must have an 'inputs' object."];
-                allInputs.Add([]);
+                allInputs.Add(new Dictionary<string, object?>());
                 continue;
             }
 
-            var inputs = ToClr(json);
+            var inputs = Inputs(json);
             foreach (var (key, value) in ValidateInputs(resolved.Module, inputs, $"items[{i}].inputs"))
             {
                 errors[key] = value;
@@ -207,25 +203,25 @@ public static class InferenceApi
             return failure!;
         }
 
-        var summary = resolved.Summary;
-        var signature = resolved.Module.Signature;
+        var module = resolved.Module;
+        var signature = module.Signature;
         var serving = services.Provider;
         return TypedResults.Ok(new ModuleDescription(
             resolved.Name,
             resolved.Version,
-            summary.ModuleType,
-            summary.State,
+            module.ModuleType,
+            module.State.Value,
             signature?.ToString(),
             signature?.Instructions,
             signature?.InputFields.Select(Field).ToList() ?? [],
             signature?.OutputFields.Select(Field).ToList() ?? [],
-            summary.Config,
-            summary.DemoCount,
-            summary.MaxDemos,
-            summary.SelectionStrategy,
-            summary.Adapter,
-            resolved.Module.Metadata["optimization"]?.DeepClone(),
-            summary.Provider is { } saved ? new ProviderDto(saved.Name, saved.Model) : null,
+            module.Config.ToJsonObject(),
+            module.DemoManager.Demos.Count,
+            module.DemoManager.MaxDemos,
+            DemoManager.ToWireName(module.DemoManager.SelectionStrategy),
+            module.Adapter.Name,
+            module.Metadata["optimization"]?.DeepClone(),
+            SavedProviderConfig.Of(module) is { } saved ? new ProviderDto(saved.Name, saved.Model) : null,
             new ProviderDto(serving.Name, serving.Model),
             resolved.ProviderMismatch,
             resolved.Digest));
@@ -271,7 +267,7 @@ public static class InferenceApi
 
         try
         {
-            return TypedResults.Ok(Prompt(resolved, predict.RenderPrompt(ToClr(request.Inputs))));
+            return TypedResults.Ok(Prompt(resolved, predict.RenderPrompt(Inputs(request.Inputs))));
         }
         catch (ModuleInputException ex)
         {
@@ -325,7 +321,7 @@ public static class InferenceApi
     }
 
     private static async Task<(Prediction? Prediction, Results<Ok<PredictResponse>, ValidationProblem, ProblemHttpResult>? Problem)> InvokeAsync(
-        ResolvedModule resolved, Dictionary<string, object?> inputs, string prefix, CancellationToken cancellationToken)
+        ResolvedModule resolved, IReadOnlyDictionary<string, object?> inputs, string prefix, CancellationToken cancellationToken)
     {
         try
         {
@@ -374,37 +370,25 @@ public static class InferenceApi
     private static FieldDto Field(LogiLlm.Signatures.FieldSpec field) =>
         new(field.Name, field.Type.ToString(), field.Description, field.Required);
 
+    /// <summary>The checks an invocation makes (names, defaults, types), run before anything is invoked.</summary>
     private static Dictionary<string, string[]> ValidateInputs(Module module, IReadOnlyDictionary<string, object?> inputs, string prefix)
     {
-        var errors = new Dictionary<string, string[]>();
-        foreach (var field in module.Signature?.InputFields ?? [])
+        if (module.Signature is not { } signature)
         {
-            if (field.MustBeSupplied && (!inputs.TryGetValue(field.Name, out var value) || value is null))
-            {
-                errors[$"{prefix}.{field.Name}"] = [$"The input '{field.Name}' ({field.Type}) is required."];
-            }
+            return [];
         }
 
-        return errors;
+        try
+        {
+            LogiLlm.Predict.PrepareInputs(signature, inputs);
+            return [];
+        }
+        catch (ModuleInputException ex)
+        {
+            return InputErrors(ex, prefix);
+        }
     }
 
-    private static Dictionary<string, object?> ToClr(JsonObject inputs) =>
-        inputs.ToDictionary(pair => pair.Key, pair => ToClr(pair.Value), StringComparer.Ordinal);
-
-    private static object? ToClr(JsonNode? node) => node switch
-    {
-        null => null,
-        JsonObject obj => ToClr(obj),
-        JsonArray array => array.Select(ToClr).ToList(),
-        JsonValue value => value.GetValueKind() switch
-        {
-            JsonValueKind.String => value.GetValue<string>(),
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            JsonValueKind.Number when value.TryGetValue<long>(out var integer) => integer,
-            JsonValueKind.Number => value.GetValue<double>(),
-            _ => null,
-        },
-        _ => null,
-    };
+    private static IReadOnlyDictionary<string, object?> Inputs(JsonObject json) =>
+        (IReadOnlyDictionary<string, object?>)FieldValueConverter.FromJsonNode(json)!;
 }

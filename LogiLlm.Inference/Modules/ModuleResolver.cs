@@ -138,16 +138,15 @@ public sealed class ModuleResolver(
     {
         var module = ModuleLoader.LoadFromString(fetched.Document);
         module.Provider = provider;
-        var summary = ModuleInspector.InspectString(fetched.Document);
         var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fetched.Document)));
-        var mismatch = DescribeMismatch(summary.Provider);
+        var mismatch = DescribeMismatch(SavedProviderConfig.Of(module));
         if (mismatch is not null)
         {
             logger.LogWarning("Module {Module}@{Version}: {ProviderMismatch}", fetched.Name, fetched.Version, mismatch);
         }
 
         logger.LogInformation("Loaded module {Module}@{Version} ({ModuleType})", fetched.Name, fetched.Version, module.ModuleType);
-        return new ResolvedModule(fetched.Name, fetched.Version, module, digest, summary, mismatch);
+        return new ResolvedModule(fetched.Name, fetched.Version, module, digest, mismatch);
     }
 
     private string? DescribeMismatch(SavedProviderConfig? saved)

@@ -1,5 +1,3 @@
-using LogiLlm.Persistence;
-
 namespace LogiLlm.Inference.Modules;
 
 /// <summary>A module loaded and validated from the registry, ready to serve.</summary>
@@ -7,7 +5,5 @@ namespace LogiLlm.Inference.Modules;
 /// <param name="Version">Exact version.</param>
 /// <param name="Module">The loaded module, bound to this service's provider.</param>
 /// <param name="Digest">SHA-256 of the saved document (keys the prediction cache).</param>
-/// <param name="Summary">What the saved file holds (signature, config, demos, lineage, provider).</param>
 /// <param name="ProviderMismatch">Why the serving provider differs from the one the module was saved with, or null.</param>
-public sealed record ResolvedModule(
-    string Name, int Version, Module Module, string Digest, ModuleSummary Summary, string? ProviderMismatch);
+public sealed record ResolvedModule(string Name, int Version, Module Module, string Digest, string? ProviderMismatch);

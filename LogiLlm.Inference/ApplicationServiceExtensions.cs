@@ -15,9 +15,7 @@ public static class ApplicationServiceExtensions
     {
         builder.Services.AddOptions<LlmSettings>().BindConfiguration(LlmSettings.SectionName);
         // "local" (the offline embedding model) is the default provider when no LLM is configured.
-        builder.Services.AddLogiLlmProviders((_, registry) => LocalModelProvider.Register(registry));
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<LlmSettings>>().Value
-            .CreateProvider(sp.GetRequiredService<ProviderRegistry>(), sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddLogiLlmConfiguredProvider(sp => sp.GetRequiredService<IOptions<LlmSettings>>().Value);
 
         builder.Services.AddHttpClient<TrainerClient>(client =>
             client.BaseAddress = new Uri(builder.Configuration["Trainer:BaseAddress"] ?? "http://trainer"));

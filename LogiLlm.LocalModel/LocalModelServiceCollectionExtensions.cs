@@ -1,5 +1,8 @@
 using LogiLlm.Providers;
+using LogiLlm.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace LogiLlm.LocalModel;
 
@@ -15,5 +18,18 @@ public static class LocalModelServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         return services.AddLogiLlmProviders((_, registry) => registry.AddLocalModel(setDefault));
+    }
+
+    /// <summary>
+    /// Adds the provider registry with the "local" factory, and the <see cref="Provider"/> a service calls, created
+    /// from <paramref name="settings"/> (provider, model, endpoint, key; <c>local</c> when none is configured).
+    /// </summary>
+    public static IServiceCollection AddLogiLlmConfiguredProvider(this IServiceCollection services, Func<IServiceProvider, LlmSettings> settings)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(settings);
+        services.AddLogiLlmProviders((_, registry) => LocalModelProvider.Register(registry));
+        services.TryAddSingleton(sp => settings(sp).CreateProvider(sp.GetRequiredService<ProviderRegistry>(), sp.GetRequiredService<ILoggerFactory>()));
+        return services;
     }
 }

@@ -19,9 +19,7 @@ public static class TrainingJobServiceExtensions
         builder.Services.AddOptions<LlmSettings>().BindConfiguration(LlmSettings.SectionName);
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddLogiLlmProviders((_, registry) => LocalModelProvider.Register(registry));
-        builder.Services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<LlmSettings>>().Value
-            .CreateProvider(sp.GetRequiredService<ProviderRegistry>(), sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddLogiLlmConfiguredProvider(sp => sp.GetRequiredService<IOptions<LlmSettings>>().Value);
 
         builder.Services.TryAddSingleton<ISampleDatasets, SampleDatasetCatalog>();
         builder.Services.TryAddSingleton<ITrainingRunner, OptimizerTrainingRunner>();

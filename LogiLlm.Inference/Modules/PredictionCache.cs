@@ -1,8 +1,10 @@
+using System.Buffers;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using LogiLlm.Persistence;
+using LogiLlm.Signatures;
 using StackExchange.Redis;
 
 namespace LogiLlm.Inference.Modules;
@@ -24,14 +26,19 @@ public sealed class PredictionCache(IConnectionMultiplexer redis, ILogger<Predic
     /// <summary>The cache key of a prediction.</summary>
     public static string Key(ResolvedModule resolved, IReadOnlyDictionary<string, object?> inputs)
     {
-        var canonical = new JsonObject
+        var content = new JsonObject
         {
             ["module"] = resolved.Digest,
-            ["inputs"] = JsonSerializer.SerializeToNode(new SortedDictionary<string, object?>(inputs.ToDictionary(), StringComparer.Ordinal)),
-            ["config"] = resolved.Module.Config.ToJsonObject().DeepClone(),
+            ["inputs"] = FieldValueConverter.ToJsonNode(inputs),
+            ["config"] = resolved.Module.Config.ToJsonObject(),
         };
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToJsonString()));
-        return $"logillm:prediction:{Convert.ToHexStringLower(hash)}";
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, CanonicalJson.WriterOptions))
+        {
+            CanonicalJson.Write(writer, content);
+        }
+
+        return $"logillm:prediction:{Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan))}";
     }
 
     /// <summary>A cached prediction, or null.</summary>

@@ -147,7 +147,9 @@ public sealed class OpenAIProviderTests : IAsyncLifetime
         Assert.Null(ex.StatusCode);
         Assert.Contains("timeout", ex.Message);
         Assert.Equal(2, ex.Attempts);
-        Assert.Equal(2, _server.Requests.Count);
+        // A request that times out on the client may be cancelled before the stub has read it (seen on a loaded
+        // machine), so the stub sees the first attempt for sure and the second one at most.
+        Assert.InRange(_server.Requests.Count, 1, 2);
         AssertNoSecretInLogs(logs);
     }
 

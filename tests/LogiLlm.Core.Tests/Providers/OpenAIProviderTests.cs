@@ -163,7 +163,8 @@ public sealed class OpenAIProviderTests : IAsyncLifetime
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => provider.Client.GetResponseAsync(ClassificationMessages(), cancellationToken: cts.Token));
 
-        Assert.Single(_server.Requests);
+        // Not retried: at most the one request (a loaded stub may not have read it before the cancellation).
+        Assert.InRange(_server.Requests.Count, 0, 1);
     }
 
     [Fact]

@@ -16,6 +16,8 @@ public static class ApplicationServiceExtensions
         builder.Services.AddOptions<LlmSettings>().BindConfiguration(LlmSettings.SectionName);
         // "local" (the offline embedding model) is the default provider when no LLM is configured.
         builder.Services.AddLogiLlmConfiguredProvider(sp => sp.GetRequiredService<IOptions<LlmSettings>>().Value);
+        // Load warnings (version, provider mismatch) of the modules it serves reach the service's logs.
+        builder.Services.AddLogiLlmPersistenceLogging();
 
         builder.Services.AddHttpClient<TrainerClient>(client =>
             client.BaseAddress = new Uri(builder.Configuration["Trainer:BaseAddress"] ?? "http://trainer"));

@@ -1,3 +1,4 @@
+using LogiLlm.Hosting;
 using LogiLlm.Registry;
 using LogiLlm.Trainer.Jobs;
 using LogiLlm.Trainer.Registry;
@@ -26,6 +27,8 @@ public static class ApplicationServiceExtensions
             return new FileSystemModuleStore(root);
         });
         builder.Services.AddSingleton<ModuleChangePublisher>();
+        // Load warnings (version, provider mismatch) and save details reach the service's logs.
+        builder.Services.AddLogiLlmPersistenceLogging();
         builder.AddTrainingJobs();
         return builder;
     }

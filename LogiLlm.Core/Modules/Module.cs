@@ -80,6 +80,13 @@ public abstract class Module
     /// <summary>Named child modules of a composite, in the order added.</summary>
     public IReadOnlyDictionary<string, Module> Children => _children;
 
+    /// <summary>
+    /// What the load that produced this module found (versions, digest, provider, every warning such as
+    /// <c>version-mismatch</c> or <c>provider-mismatch</c>); null for a module built in code or cloned.
+    /// The plain-call equivalent of catching LogiLLM's load warnings: <c>Predict.Load(path).LoadReport!.Warnings</c>.
+    /// </summary>
+    public LoadReport? LoadReport { get; internal set; }
+
     /// <summary>Observers of every invocation of this module.</summary>
     public IList<IModuleCallback> Callbacks { get; } = new List<IModuleCallback>();
 

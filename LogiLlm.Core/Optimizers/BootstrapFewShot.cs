@@ -9,7 +9,8 @@ namespace LogiLlm.Optimizers;
 /// DSPy's BootstrapFewShot: a teacher (by default the student itself) answers the training examples; the
 /// answers the metric passes (score ≥ <see cref="MetricThreshold"/>) become demos of source "bootstrap",
 /// carrying the teacher's full outputs (e.g. ChainOfThought reasoning) and the metric score. Up to
-/// <see cref="MaxBootstrappedDemos"/> are taken, then labelled examples fill up to <see cref="MaxLabeledDemos"/> demos.
+/// <see cref="MaxBootstrappedDemos"/> are taken, then labelled examples fill up to <see cref="MaxLabeledDemos"/> demos;
+/// the result never holds more than <see cref="MaxDemos"/> (by default <c>maxExamples</c>: <c>maxExamples: 5</c> saves at most 5 demos).
 /// </summary>
 /// <remarks>
 /// A teacher without demos is first given up to <see cref="MaxLabeledDemos"/> labelled demos (never its own
@@ -34,6 +35,7 @@ public sealed class BootstrapFewShot : Optimizer
     /// <param name="metricThreshold">Least score for a teacher answer to become a demo.</param>
     /// <param name="teacher">The teacher module; null = the student.</param>
     /// <param name="options">Concurrency, seed, progress, logging.</param>
+    /// <param name="maxDemos">Most demos the result holds, bootstrapped and labelled together (null = <paramref name="maxExamples"/>; DSPy's total is <c>max(max_bootstrapped_demos, max_labeled_demos)</c>).</param>
     /// <exception cref="ArgumentOutOfRangeException">A negative count, fewer than 1 round, or a threshold outside [0, 1].</exception>
     public BootstrapFewShot(
         IMetric metric,
@@ -42,10 +44,16 @@ public sealed class BootstrapFewShot : Optimizer
         int maxRounds = 1,
         double metricThreshold = 1.0,
         Module? teacher = null,
-        OptimizerOptions? options = null)
+        OptimizerOptions? options = null,
+        int? maxDemos = null)
         : base(metric, options)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxExamples);
+        if (maxDemos is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxDemos), maxDemos, "The most demos must not be negative.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegative(maxLabeledDemos);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRounds, 1);
         if (!(metricThreshold is >= 0 and <= 1))
@@ -54,6 +62,7 @@ public sealed class BootstrapFewShot : Optimizer
         }
 
         MaxBootstrappedDemos = maxExamples;
+        MaxDemos = maxDemos ?? maxExamples;
         MaxLabeledDemos = maxLabeledDemos;
         MaxRounds = maxRounds;
         MetricThreshold = metricThreshold;
@@ -63,8 +72,11 @@ public sealed class BootstrapFewShot : Optimizer
     /// <summary>Most bootstrapped demos.</summary>
     public int MaxBootstrappedDemos { get; }
 
-    /// <summary>Most demos in all (bootstrapped + labelled fill); also the labelled demos given to a teacher without demos.</summary>
+    /// <summary>Most demos in all (bootstrapped + labelled fill) within <see cref="MaxDemos"/>; also the labelled demos given to a teacher without demos.</summary>
     public int MaxLabeledDemos { get; }
+
+    /// <summary>Most demos the optimized module holds (and its <c>max_demos</c> then at most this, unless it was larger already).</summary>
+    public int MaxDemos { get; }
 
     /// <summary>Passes over the examples that did not pass yet.</summary>
     public int MaxRounds { get; }
@@ -99,6 +111,7 @@ public sealed class BootstrapFewShot : Optimizer
     {
         ["max_bootstrapped_demos"] = MaxBootstrappedDemos,
         ["max_labeled_demos"] = MaxLabeledDemos,
+        ["max_demos"] = MaxDemos,
         ["max_rounds"] = MaxRounds,
         ["metric_threshold"] = MetricThreshold,
         ["teacher"] = Teacher is null ? "student" : Teacher.ModuleType,
@@ -172,7 +185,7 @@ public sealed class BootstrapFewShot : Optimizer
             }, context.CancellationToken).ConfigureAwait(false);
         }
 
-        var bootstrapped = passed.Take(MaxBootstrappedDemos).ToArray();
+        var bootstrapped = passed.Take(Math.Min(MaxBootstrappedDemos, MaxDemos)).ToArray();
         if (bootstrapped.Length == 0 && MaxBootstrappedDemos > 0)
         {
             context.Logger.LogWarning("No teacher answer passed {Metric} >= {Threshold} on {Count} examples; only labelled demos are used.", context.Metric.Name, MetricThreshold, trainset.Count);
@@ -181,7 +194,7 @@ public sealed class BootstrapFewShot : Optimizer
         var used = bootstrapped.Select(kv => kv.Key).ToHashSet();
         var rest = Enumerable.Range(0, trainset.Count).Where(i => !used.Contains(i)).ToArray();
         context.Random.Shuffle(rest);
-        var labeled = rest.Take(Math.Max(0, MaxLabeledDemos - bootstrapped.Length)).Select(i => DemoPlacement.Labeled(trainset[i], i));
+        var labeled = rest.Take(Math.Max(0, Math.Min(MaxLabeledDemos, MaxDemos) - bootstrapped.Length)).Select(i => DemoPlacement.Labeled(trainset[i], i));
         return bootstrapped.Select(kv => kv.Value).Concat(labeled).ToArray();
     }
 

@@ -52,7 +52,8 @@ public sealed class HybridOptimizer : Optimizer
         ArgumentOutOfRangeException.ThrowIfLessThan(numIterations, 1);
         Strategy = strategy;
         NumIterations = numIterations;
-        _bootstrap = new BootstrapFewShot(metric, maxExamples, maxLabeledDemos, 1, metricThreshold, teacher, Options);
+        // DSPy's totals (bootstrapped, then labelled up to maxLabeledDemos), as the phase always had.
+        _bootstrap = new BootstrapFewShot(metric, maxExamples, maxLabeledDemos, 1, metricThreshold, teacher, Options, maxDemos: Math.Max(maxExamples, maxLabeledDemos));
         _search = new HyperparameterOptimizer(metric, space, trials ?? (searchStrategy == SearchStrategy.Random ? DefaultTrials : null), searchStrategy, options: Options);
     }
 

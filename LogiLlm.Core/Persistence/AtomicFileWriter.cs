@@ -11,21 +11,43 @@ internal static class AtomicFileWriter
     {
         var fullPath = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(fullPath) ?? throw new IOException($"Path has no directory: {path}");
-        Directory.CreateDirectory(directory);
-        var temp = WriteTemp(directory, Path.GetFileName(fullPath), content);
+        string? temp = null;
         try
         {
+            Directory.CreateDirectory(directory);
+            temp = WriteTemp(directory, Path.GetFileName(fullPath), content);
             File.Move(temp, fullPath, overwrite: true);
         }
-        catch
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temp);
-            throw;
+            if (temp is not null)
+            {
+                TryDelete(temp);
+            }
+
+            throw NamingTarget(e, fullPath);
         }
 
         RemoveStaleTemps(directory, Path.GetFileName(fullPath));
-
     }
+
+    /// <summary>The same failure, told about the target: our temp file is an implementation detail the caller never named.</summary>
+    private static Exception NamingTarget(Exception e, string target)
+    {
+        var reason = e switch
+        {
+            UnauthorizedAccessException => "permission denied",
+            DirectoryNotFoundException => "the folder does not exist",
+            _ when Directory.Exists(target) => "a folder has that name",
+            _ => TempName().Replace(e.Message, target),
+        };
+        return e is UnauthorizedAccessException
+            ? new UnauthorizedAccessException($"Cannot write {target}: {reason}", e)
+            : new IOException($"Cannot write {target}: {reason}", e);
+    }
+
+    private static System.Text.RegularExpressions.Regex TempName() =>
+        new(@"[^\s'""]*\.[^\s'""/\\]+\.\d+\.[0-9a-f]{32}\.tmp", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>
     /// Atomically creates <paramref name="path"/> with <paramref name="content"/> only if it does not exist yet.

@@ -27,18 +27,25 @@ public static class FormatMigrations
     internal static int MigrateToCurrent(JsonObject document, DocumentReader reader)
     {
         ArgumentNullException.ThrowIfNull(document);
+        var original = ReadVersion(document, reader);
+        for (var version = original; version < ModuleFileFormat.CurrentVersion; version++)
+        {
+            All[version].Apply(document);
+            document[K.FormatVersion] = All[version].ToVersion;
+        }
+
+        return original;
+    }
+
+    /// <summary>The document's <c>format_version</c> (0 when absent), refused when it is newer than this library reads.</summary>
+    internal static int ReadVersion(JsonObject document, DocumentReader reader)
+    {
         var original = (int)(reader.OptionalInteger(document, K.FormatVersion, JsonPaths.Root, 0, int.MaxValue) ?? 0);
         if (original > ModuleFileFormat.CurrentVersion)
         {
             throw reader.Fail(
                 $"Unsupported format_version {original}: this library reads format versions up to {ModuleFileFormat.CurrentVersion}; update LogiLlm to load this file",
                 JsonPaths.Property(JsonPaths.Root, K.FormatVersion));
-        }
-
-        for (var version = original; version < ModuleFileFormat.CurrentVersion; version++)
-        {
-            All[version].Apply(document);
-            document[K.FormatVersion] = All[version].ToVersion;
         }
 
         return original;

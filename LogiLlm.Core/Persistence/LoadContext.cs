@@ -30,11 +30,7 @@ internal sealed class LoadContext
     /// <summary>Logs the warnings once the load has succeeded (a failed load only throws).</summary>
     public void Flush()
     {
-        if (Options.Logger is not { } logger)
-        {
-            return;
-        }
-
+        var logger = PersistenceLogging.Resolve(Options.Logger);
         foreach (var d in _diagnostics)
         {
             var level = d.IsWarning ? LogLevel.Warning : LogLevel.Debug;

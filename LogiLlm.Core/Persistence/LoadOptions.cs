@@ -21,8 +21,18 @@ public sealed class LoadOptions
     /// </summary>
     public bool SetupProvider { get; init; }
 
-    /// <summary>Fail with a "Version mismatch" <see cref="PersistenceException"/> when the file was written by another library version.</summary>
+    /// <summary>
+    /// Fail with a "Version mismatch" <see cref="PersistenceException"/> when the file was written by another library version
+    /// (as judged by <see cref="VersionCompatibility"/>). Checked before the digest, so a file from another version fails for that reason.
+    /// </summary>
     public bool StrictVersion { get; init; }
+
+    /// <summary>
+    /// Which <c>logillm_version</c> counts as ours: <see cref="Persistence.VersionCompatibility.Exact"/> (default) or
+    /// <see cref="Persistence.VersionCompatibility.SameMinor"/> (same major.minor). Another version is a <c>version-mismatch</c>
+    /// warning, or an error under <see cref="StrictVersion"/>.
+    /// </summary>
+    public VersionCompatibility VersionCompatibility { get; init; } = VersionCompatibility.Exact;
 
     /// <summary>Check the <c>integrity</c> digest when a file has one (files without one, e.g. Python's, are accepted). Default true.</summary>
     public bool VerifyDigest { get; init; } = true;
@@ -51,6 +61,9 @@ public sealed class LoadOptions
     /// <summary>Base options (API key, HTTP handler, retries, ...) used when <see cref="SetupProvider"/> builds the provider.</summary>
     public ProviderOptions? ProviderOptions { get; init; }
 
-    /// <summary>Receives the warnings that LogiLLM raises with Python's <c>warnings</c> (version and provider mismatch, ...).</summary>
+    /// <summary>
+    /// Receives the warnings that LogiLLM raises with Python's <c>warnings</c> (version and provider mismatch, ...). Null: a logger
+    /// from <see cref="PersistenceLogging.DefaultLoggerFactory"/>, if a host set one. Either way they are on <see cref="Module.LoadReport"/>.
+    /// </summary>
     public ILogger? Logger { get; init; }
 }

@@ -128,6 +128,7 @@ public static class ModuleLoader
             var providerSetUp = savedProvider is null ? null : ApplyProvider(module, savedProvider, context);
             context.Flush();
             var report = new LoadReport(context.Reader.FilePath, header.LibraryVersion, header.FormatVersion, header.SaveTimestamp, header.Digest, savedProvider, providerSetUp, context.Diagnostics);
+            AttachReport(module, report);
             return new LoadResult(module, report);
         }
         catch (PersistenceException)
@@ -141,6 +142,16 @@ public static class ModuleLoader
         }
     }
 
+    private static void AttachReport(Module module, LoadReport report)
+    {
+        // Every module of the loaded tree answers "what did the load say" (a child is often used on its own).
+        module.LoadReport = report;
+        foreach (var child in module.Children.Values)
+        {
+            AttachReport(child, report);
+        }
+    }
+
     internal readonly record struct Header(string? LibraryVersion, int FormatVersion, string? SaveTimestamp, DigestStatus Digest);
 
     /// <summary>Parses with limits, checks the digest and the version, and migrates to the current format.</summary>
@@ -150,12 +161,13 @@ public static class ModuleLoader
         var options = context.Options;
         var root = r.ParseRoot(utf8, options.MaxBytes, options.MaxDepth, out var rootElement);
 
-        var digest = CheckDigest(root, rootElement, context);
+        // The version first: a file from another version that also fails its digest should say so, not "modified".
         var savedVersion = r.OptionalString(root, K.LogiLlmVersion, JsonPaths.Root);
         var timestamp = r.OptionalString(root, K.SaveTimestamp, JsonPaths.Root);
-        if (!string.Equals(savedVersion, LibraryVersion.Current, StringComparison.Ordinal))
+        if (!LibraryVersion.Matches(savedVersion, options.VersionCompatibility))
         {
-            var message = $"Version mismatch: saved with {savedVersion ?? "unknown"}, current is {LibraryVersion.Current}";
+            var message = $"Version mismatch: saved with {savedVersion ?? "unknown"}, current is {LibraryVersion.Current}"
+                + (options.VersionCompatibility == VersionCompatibility.SameMinor ? " (not the same major.minor)" : string.Empty);
             if (options.StrictVersion)
             {
                 throw r.Fail(message, JsonPaths.Property(JsonPaths.Root, K.LogiLlmVersion));
@@ -164,7 +176,10 @@ public static class ModuleLoader
             context.Warn(LoadDiagnostic.VersionMismatch, $"Loading module saved with LogiLlm {savedVersion ?? "unknown"}, current version is {LibraryVersion.Current}. This may cause compatibility issues.", JsonPaths.Property(JsonPaths.Root, K.LogiLlmVersion));
         }
 
-        var formatVersion = FormatMigrations.MigrateToCurrent(root, r);
+        // A newer format fails here too, before the digest (which it may compute differently).
+        var formatVersion = FormatMigrations.ReadVersion(root, r);
+        var digest = CheckDigest(root, rootElement, context);
+        FormatMigrations.MigrateToCurrent(root, r);
         if (formatVersion < ModuleFileFormat.CurrentVersion)
         {
             context.Note(LoadDiagnostic.Migrated, $"Migrated from format {formatVersion} to {ModuleFileFormat.CurrentVersion}", JsonPaths.Property(JsonPaths.Root, K.FormatVersion));

@@ -36,15 +36,84 @@ public static class ModuleSaver
             throw new PersistenceException("A file path is required", path, null);
         }
 
-        var bytes = SaveToBytes(module, options, path);
+        options ??= SaveOptions.Default;
+        // Saving through a symlink (a "latest" link) replaces what it points to, never the link itself.
+        var target = ResolveTarget(path);
+        var bytes = SaveToBytes(module, options, target);
         try
         {
-            AtomicFileWriter.WriteAllBytes(path, bytes);
+            AtomicFileWriter.WriteAllBytes(target, bytes);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new PersistenceException($"Cannot write module file: {e.Message}", path, null, e);
+            var through = string.Equals(Path.GetFullPath(path), target, StringComparison.Ordinal) ? string.Empty : $" (through the link {path})";
+            throw new PersistenceException($"Cannot save module{through}: {e.Message}", target, null, e);
         }
+
+        LogSaved(module, options, target, bytes.Length);
+    }
+
+    /// <summary>The file a save to <paramref name="path"/> writes: the final target of a symlink, else the path itself (full).</summary>
+    internal static string ResolveTarget(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        try
+        {
+            var info = new FileInfo(fullPath);
+            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } final)
+            {
+                return Path.GetFullPath(final.FullName);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A link loop or an unreadable link: write the path itself and let the write report what fails.
+        }
+
+        return fullPath;
+    }
+
+    private static void LogSaved(Module module, SaveOptions options, string? path, int bytes)
+    {
+        var logger = PersistenceLogging.Resolve(options.Logger);
+        if (!logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
+        {
+            return;
+        }
+
+        var modules = 0;
+        var inputs = 0;
+        var outputs = 0;
+        var demos = 0;
+        var teacherDemos = 0;
+        var stack = new Stack<Module>([module]);
+        var seen = new HashSet<Module>(ReferenceEqualityComparer.Instance);
+        while (stack.TryPop(out var m))
+        {
+            if (!seen.Add(m))
+            {
+                continue;
+            }
+
+            modules++;
+            inputs += m.Signature?.InputFields.Count ?? 0;
+            outputs += m.Signature?.OutputFields.Count ?? 0;
+            demos += m.DemoManager.Demos.Count;
+            teacherDemos += m.DemoManager.TeacherDemos.Count;
+            foreach (var child in m.Children.Values)
+            {
+                stack.Push(child);
+            }
+        }
+
+        var provider = !options.IncludeProvider ? "not saved"
+            : ProviderJson(module, options) is { } p ? $"{p[K.Name]} ({p[K.Model]})" : "none";
+#pragma warning disable CA1848 // One line per save; a source-generated delegate adds nothing here.
+        Microsoft.Extensions.Logging.LoggerExtensions.LogDebug(
+            logger,
+            "Saved {ModuleType} module to {Path}: {Modules} module(s), {InputFields} input and {OutputFields} output fields, {Demos} demos ({TeacherDemos} teacher demos), max_demos {MaxDemos}, provider {Provider}, {Bytes} bytes",
+            module.ModuleType, path ?? "(memory)", modules, inputs, outputs, demos, teacherDemos, module.DemoManager.MaxDemos, provider, bytes);
+#pragma warning restore CA1848
     }
 
     /// <summary>Serializes <paramref name="module"/> to a JSON string.</summary>
@@ -68,7 +137,12 @@ public static class ModuleSaver
     }
 
     /// <summary>Serializes <paramref name="module"/> to UTF-8 JSON bytes.</summary>
-    public static byte[] SaveToBytes(Module module, SaveOptions? options = null) => SaveToBytes(module, options, null);
+    public static byte[] SaveToBytes(Module module, SaveOptions? options = null)
+    {
+        var bytes = SaveToBytes(module, options, null);
+        LogSaved(module, options ?? SaveOptions.Default, null, bytes.Length);
+        return bytes;
+    }
 
     /// <summary>Builds the document that would be saved (including the integrity block when enabled).</summary>
     public static JsonObject CreateDocument(Module module, SaveOptions? options = null) =>

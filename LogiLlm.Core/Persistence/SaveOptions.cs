@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace LogiLlm.Persistence;
 
 /// <summary>Options for <c>ModuleSaver</c>.</summary>
@@ -23,6 +25,9 @@ public sealed class SaveOptions
 
     /// <summary>Write the <c>integrity</c> digest block. Default true.</summary>
     public bool IncludeIntegrity { get; init; } = true;
+
+    /// <summary>Receives a Debug line per save (fields, demos, provider, bytes). Null: <see cref="PersistenceLogging.DefaultLoggerFactory"/>.</summary>
+    public ILogger? Logger { get; init; }
 
     /// <summary>Clock for <c>save_timestamp</c> (tests pin it). Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -68,7 +68,9 @@ public sealed class OptimizerTrainingRunner(IServiceProvider services, ISampleDa
         {
             OptimizerTypes.LabeledFewShot => new LabeledFewShot(metric, Int("maxDemos") ?? 16, options),
             OptimizerTypes.BootstrapFewShot => new BootstrapFewShot(
-                metric, Int("maxBootstrappedDemos") ?? 4, Int("maxLabeledDemos") ?? 16, Int("maxRounds") ?? 1, Double("metricThreshold") ?? 1.0, options: options),
+                metric, Int("maxBootstrappedDemos") ?? 4, Int("maxLabeledDemos") ?? 16, Int("maxRounds") ?? 1, Double("metricThreshold") ?? 1.0, options: options,
+                // The job's options are DSPy's: the total is the larger of the two.
+                maxDemos: Math.Max(Int("maxBootstrappedDemos") ?? 4, Int("maxLabeledDemos") ?? 16)),
             OptimizerTypes.Hyperparameter => new HyperparameterOptimizer(
                 metric, trials: Int("trials"), strategy: Search("strategy"), gridResolution: Int("gridResolution") ?? 5, options: options),
             OptimizerTypes.Hybrid => new HybridOptimizer(

@@ -29,11 +29,34 @@ public class BootstrapFewShotTests
             Assert.Equal(1.0, d.Score);
             Assert.Equal(LabelOf((string)d.InputValues()["email"]!), d.OutputValues()["category"]);
         });
-        Assert.Equal(16, optimized.DemoManager.Demos.Count);
-        Assert.True(optimized.DemoManager.MaxDemos >= 16);
+        Assert.Equal(5, optimized.DemoManager.Demos.Count);
+        Assert.Equal(5, optimized.DemoManager.MaxDemos);
         Assert.Equal(["baseline", "bootstrap"], result.History.Select(t => t.Phase));
         Assert.Equal(5, result.BestConfig["bootstrapped"]!.GetValue<int>());
-        Assert.Equal(11, result.BestConfig["labeled"]!.GetValue<int>());
+        Assert.Equal(0, result.BestConfig["labeled"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task maxExamples_caps_the_demos_the_saved_result_holds()
+    {
+        var client = DemoAwareClient();
+        var result = await new BootstrapFewShot(new AccuracyMetric("category"), maxExamples: 5, options: Options())
+            .OptimizeAsync(Classifier(client), Emails(6));
+
+        var saved = System.Text.Json.Nodes.JsonNode.Parse(LogiLlm.Persistence.ModuleSaver.SaveToString(result.OptimizedModule))!;
+        Assert.Equal(5, saved["demo_manager"]!["demos"]!.AsArray().Count);
+        Assert.Equal(5, saved["demo_manager"]!["max_demos"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task An_explicit_maxDemos_keeps_DSPy_totals_of_bootstrapped_plus_labeled_fill()
+    {
+        var client = DemoAwareClient();
+        var result = await new BootstrapFewShot(new AccuracyMetric("category"), maxExamples: 5, maxLabeledDemos: 16, options: Options(), maxDemos: 16)
+            .OptimizeAsync(Classifier(client), Emails(24));
+
+        Assert.Equal(16, result.OptimizedModule.DemoManager.Demos.Count);
+        Assert.Equal(5, result.OptimizedModule.DemoManager.Demos.Count(d => d.Source == "bootstrap"));
     }
 
     [Fact]
@@ -100,7 +123,7 @@ public class BootstrapFewShotTests
         var result = await new BootstrapFewShot(new AccuracyMetric("category"), maxExamples: 4, maxLabeledDemos: 6, options: Options())
             .OptimizeAsync(Classifier(client), Emails(10));
 
-        Assert.Equal(6, result.OptimizedModule.DemoManager.Demos.Count);
+        Assert.Equal(4, result.OptimizedModule.DemoManager.Demos.Count);
         Assert.All(result.OptimizedModule.DemoManager.Demos, d => Assert.Equal("labeled", d.Source));
         Assert.Equal(0, result.Improvement);
     }

@@ -85,6 +85,7 @@ internal static class PersistenceTestKit
     {
         SetupProvider = baseOptions?.SetupProvider ?? false,
         StrictVersion = baseOptions?.StrictVersion ?? false,
+        VersionCompatibility = baseOptions?.VersionCompatibility ?? VersionCompatibility.Exact,
         VerifyDigest = baseOptions?.VerifyDigest ?? true,
         Providers = baseOptions?.Providers ?? new LogiLlm.Providers.ProviderRegistry(registerBuiltIns: true),
         ModuleTypes = baseOptions?.ModuleTypes,

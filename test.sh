@@ -19,6 +19,8 @@ apt_install() {
 # The full-graph and fault tests run the cache as a redis-server process they can pause and restart.
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# The Studio's browser tests drive Debian's Chromium through Playwright (its own browser download is not reachable).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 
 exec dotnet test LogiLlm.Aspire.sln "$@"

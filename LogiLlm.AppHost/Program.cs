@@ -35,7 +35,7 @@ foreach (var setting in builder.Configuration.GetSection("TrainingJobs").GetChil
     trainer.WithEnvironment($"TrainingJobs__{setting.Key}", setting.Value);
 }
 
-builder.AddProject<Projects.LogiLlm_Inference>("inference")
+var inference = builder.AddProject<Projects.LogiLlm_Inference>("inference")
     .WithReference(cache).WaitFor(cache)
     .WithReference(trainer).WaitFor(trainer)
     .WithEnvironment("Llm__Provider", llmProvider)
@@ -44,5 +44,16 @@ builder.AddProject<Projects.LogiLlm_Inference>("inference")
     .WithEnvironment("Llm__ApiKey", llmApiKey)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
+
+// The Studio: the product's web UI (modules, versions, training, playground) on http://localhost:5090 in a local run.
+var studio = builder.AddProject<Projects.LogiLlm_Studio>("studio")
+    .WithReference(trainer).WaitFor(trainer)
+    .WithReference(inference).WaitFor(inference)
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints();
+if (!builder.ExecutionContext.IsPublishMode && builder.Configuration["ASPNETCORE_URLS"]?.Split(';')[0] is { Length: > 0 } dashboardUrl)
+{
+    studio.WithEnvironment("Studio__DashboardUrl", dashboardUrl);   // links from a prediction to its trace
+}
 
 builder.Build().Run();

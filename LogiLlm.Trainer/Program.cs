@@ -16,6 +16,7 @@ app.UseStatusCodePages();
 app.MapOpenApi();
 app.MapModulesApi();
 app.MapTrainingJobsApi();
+app.MapSampleDatasetsApi();
 app.MapDefaultEndpoints();
 
 app.Run();

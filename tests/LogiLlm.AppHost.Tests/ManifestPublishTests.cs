@@ -63,13 +63,13 @@ public sealed class ManifestPublishTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Inference_is_the_only_external_endpoint()
+    public void Inference_and_the_studio_are_the_only_external_endpoints()
     {
         var external = _resources
             .Where(r => r.Value!["bindings"] is JsonObject bindings && bindings.Any(b => (bool?)b.Value!["external"] == true))
             .Select(r => r.Key)
             .ToList();
-        Assert.Equal(["inference"], external);
+        Assert.Equal(["inference", "studio"], external.Order(StringComparer.Ordinal));
         Assert.Equal("project.v0", (string?)_resources["trainer"]!["type"]);
     }
 

@@ -176,6 +176,28 @@ public abstract class Module
     /// <exception cref="PersistenceException">Missing file, bad JSON, unknown module type, ... (with file and JSON path).</exception>
     public static Module Load(string path, LoadOptions? options = null) => ModuleLoader.LoadModule(path, options);
 
+    /// <summary>
+    /// Writes this module's own fields (those the base class does not know) into <paramref name="state"/>, which is saved
+    /// as the module's <c>custom_state</c> entry (DSPy's <c>dump_state</c>). The base saves nothing; children save their own.
+    /// Values must be JSON (no credentials: the file is meant to be shared).
+    /// </summary>
+    protected virtual void SaveState(JsonObject state)
+    {
+    }
+
+    /// <summary>
+    /// Restores the fields <see cref="SaveState"/> wrote (DSPy's <c>load_state</c>); called on load, after config, demos and
+    /// the other base state are applied, with a copy of the saved <c>custom_state</c> (not called when the file has none).
+    /// Throw (any exception) to refuse a value: the load fails with a <see cref="PersistenceException"/> naming the entry.
+    /// </summary>
+    protected virtual void LoadState(JsonObject state)
+    {
+    }
+
+    internal void SaveCustomState(JsonObject state) => SaveState(state);
+
+    internal void LoadCustomState(JsonObject state) => LoadState(state);
+
     /// <summary>The module's behaviour: inputs in, prediction out. Must not change the module.</summary>
     protected abstract Task<Prediction> ForwardAsync(IReadOnlyDictionary<string, object?> inputs, CancellationToken cancellationToken);
 

@@ -9,7 +9,7 @@ namespace LogiLlm.Persistence;
 /// <summary>
 /// The optional integrity block of a module file: <c>"integrity": {"algorithm": "sha256", "digest": "…"}</c>.
 /// The digest is SHA-256 over the canonical form of the document without <c>integrity</c> and without
-/// <c>save_timestamp</c> (so it is a content hash: the same module saved twice has the same digest).
+/// <c>save_timestamp</c> and the <c>seal</c> (so it is a content hash: the same module saved twice has the same digest).
 /// Canonical form: object keys sorted by ordinal, no whitespace, values as written.
 /// </summary>
 public static class IntegrityDigest
@@ -26,7 +26,7 @@ public static class IntegrityDigest
             writer.WriteStartObject();
             foreach (var (key, value) in CanonicalJson.Sorted(document))
             {
-                if (key is ModuleFileFormat.Keys.Integrity or ModuleFileFormat.Keys.SaveTimestamp)
+                if (key is ModuleFileFormat.Keys.Integrity or ModuleFileFormat.Keys.SaveTimestamp or ModuleFileFormat.Keys.Seal)
                 {
                     continue;
                 }
@@ -52,7 +52,7 @@ public static class IntegrityDigest
             writer.WriteStartObject();
             foreach (var property in SortedProperties(document))
             {
-                if (property.NameEquals(ModuleFileFormat.Keys.Integrity) || property.NameEquals(ModuleFileFormat.Keys.SaveTimestamp))
+                if (property.NameEquals(ModuleFileFormat.Keys.Integrity) || property.NameEquals(ModuleFileFormat.Keys.SaveTimestamp) || property.NameEquals(ModuleFileFormat.Keys.Seal))
                 {
                     continue;
                 }

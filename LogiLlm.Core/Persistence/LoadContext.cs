@@ -19,6 +19,16 @@ internal sealed class LoadContext
 
     public IReadOnlyList<LoadDiagnostic> Diagnostics => _diagnostics;
 
+    public SerializationFormat Format { get; set; }
+
+    public ModuleCompression Compression { get; set; }
+
+    public bool Encrypted { get; set; }
+
+    public SignatureStatus Signature { get; set; }
+
+    public string? SigningKeyId { get; set; }
+
     public void Warn(string code, string message, string? jsonPath = null)
     {
         _diagnostics.Add(new LoadDiagnostic(code, message, jsonPath));

@@ -19,6 +19,8 @@ public sealed record LoadDiagnostic(string Code, string Message, string? JsonPat
     public const string NoDigest = "no-digest";
     /// <summary>The digest was not checked (<see cref="LoadOptions.VerifyDigest"/> is false).</summary>
     public const string DigestNotVerified = "digest-not-verified";
+    /// <summary>The file is signed but no trusted key was given, so the signature was not checked.</summary>
+    public const string SignatureNotVerified = "signature-not-verified";
     /// <summary>A value from the file was not used (e.g. an endpoint, a credential-like key).</summary>
     public const string Ignored = "ignored";
 }

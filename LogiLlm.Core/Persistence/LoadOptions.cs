@@ -40,7 +40,16 @@ public sealed class LoadOptions
     /// <summary>Refuse files without an <c>integrity</c> block. Default false (Python files have none).</summary>
     public bool RequireDigest { get; init; }
 
-    /// <summary>Largest accepted input in bytes, checked before parsing. Default 64 MiB.</summary>
+    /// <summary>Keys whose signatures this load accepts (matched by key id). A signed file by another key, or whose content does not match its signature, is refused.</summary>
+    public IReadOnlyList<ModuleSigningKey>? TrustedSigningKeys { get; init; }
+
+    /// <summary>Refuse files that are not signed by one of <see cref="TrustedSigningKeys"/>. Default false.</summary>
+    public bool RequireSignature { get; init; }
+
+    /// <summary>The password of encrypted files (<see cref="SaveOptions.Password"/>); ignored for files that are not encrypted.</summary>
+    public string? Password { get; init; }
+
+    /// <summary>Largest accepted input in bytes (also the limit after decompression), checked before parsing. Default 64 MiB.</summary>
     public long MaxBytes { get; init; } = DefaultMaxBytes;
 
     /// <summary>Deepest accepted JSON nesting. Default 64.</summary>

@@ -46,6 +46,21 @@ public sealed class LoadReport
     /// <summary>Integrity check outcome.</summary>
     public DigestStatus Digest { get; }
 
+    /// <summary>The text format of the file (detected).</summary>
+    public SerializationFormat Format { get; internal init; }
+
+    /// <summary>The compression of the file (detected).</summary>
+    public ModuleCompression Compression { get; internal init; }
+
+    /// <summary>True when the file was encrypted with a password.</summary>
+    public bool Encrypted { get; internal init; }
+
+    /// <summary>Signature check outcome.</summary>
+    public SignatureStatus Signature { get; internal init; }
+
+    /// <summary>The key id of the file's signature, if signed.</summary>
+    public string? SigningKeyId { get; internal init; }
+
     /// <summary>The top-level <c>provider_config</c>, if any.</summary>
     public SavedProviderConfig? SavedProvider { get; }
 

@@ -35,10 +35,18 @@ public static class ModuleFileFormat
         public const string ProviderConfig = "provider_config";
         /// <summary>Adapter configuration.</summary>
         public const string AdapterConfig = "adapter_config";
+        /// <summary>A custom module's own fields (<c>Module.SaveState</c>; ours).</summary>
+        public const string CustomState = "custom_state";
         /// <summary>Child modules of composites (ours).</summary>
         public const string Modules = "modules";
         /// <summary>Integrity block (ours).</summary>
         public const string Integrity = "integrity";
+        /// <summary>Signature block (ours): algorithm, key id, value.</summary>
+        public const string Seal = "seal";
+        /// <summary>Key id inside the seal.</summary>
+        public const string KeyId = "key_id";
+        /// <summary>Base64 signature inside the seal.</summary>
+        public const string Value = "value";
         /// <summary>Digest algorithm inside the integrity block.</summary>
         public const string Algorithm = "algorithm";
         /// <summary>Hex digest inside the integrity block.</summary>

@@ -127,7 +127,14 @@ public static class ModuleLoader
             var savedProvider = SavedProviderConfig.Of(module);
             var providerSetUp = savedProvider is null ? null : ApplyProvider(module, savedProvider, context);
             context.Flush();
-            var report = new LoadReport(context.Reader.FilePath, header.LibraryVersion, header.FormatVersion, header.SaveTimestamp, header.Digest, savedProvider, providerSetUp, context.Diagnostics);
+            var report = new LoadReport(context.Reader.FilePath, header.LibraryVersion, header.FormatVersion, header.SaveTimestamp, header.Digest, savedProvider, providerSetUp, context.Diagnostics)
+            {
+                Format = context.Format,
+                Compression = context.Compression,
+                Encrypted = context.Encrypted,
+                Signature = context.Signature,
+                SigningKeyId = context.SigningKeyId,
+            };
             AttachReport(module, report);
             return new LoadResult(module, report);
         }
@@ -159,6 +166,14 @@ public static class ModuleLoader
     {
         var r = context.Reader;
         var options = context.Options;
+        // Whatever we save opens here: compressed, encrypted, YAML or JSON, told apart by the bytes.
+        utf8 = ModuleEnvelope.Unwrap(utf8, context);
+        if (YamlModuleText.IsYaml(utf8.Span))
+        {
+            context.Format = SerializationFormat.Yaml;
+            utf8 = YamlModuleText.ToJson(utf8, options.MaxDepth, r);
+        }
+
         var root = r.ParseRoot(utf8, options.MaxBytes, options.MaxDepth, out var rootElement);
 
         // The version first: a file from another version that also fails its digest should say so, not "modified".
@@ -178,7 +193,8 @@ public static class ModuleLoader
 
         // A newer format fails here too, before the digest (which it may compute differently).
         var formatVersion = FormatMigrations.ReadVersion(root, r);
-        var digest = CheckDigest(root, rootElement, context);
+        var digest = CheckDigest(root, rootElement, context, out var computedDigest);
+        (context.Signature, context.SigningKeyId) = ModuleSeal.Check(root, rootElement, computedDigest, context);
         FormatMigrations.MigrateToCurrent(root, r);
         if (formatVersion < ModuleFileFormat.CurrentVersion)
         {
@@ -189,8 +205,9 @@ public static class ModuleLoader
         return root;
     }
 
-    private static DigestStatus CheckDigest(JsonObject root, JsonElement rootElement, LoadContext context)
+    private static DigestStatus CheckDigest(JsonObject root, JsonElement rootElement, LoadContext context, out string? computed)
     {
+        computed = null;
         var r = context.Reader;
         var integrity = r.OptionalObject(root, K.Integrity, JsonPaths.Root);
         var integrityPath = JsonPaths.Property(JsonPaths.Root, K.Integrity);
@@ -219,7 +236,7 @@ public static class ModuleLoader
 
         var expected = r.RequireString(integrity, K.Digest, integrityPath);
         // Over the parsed elements: the same canonical form as over nodes, without materializing them first.
-        var actual = IntegrityDigest.Compute(rootElement);
+        var actual = computed = IntegrityDigest.Compute(rootElement);
         if (!string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
         {
             throw r.Fail(
@@ -253,6 +270,7 @@ public static class ModuleLoader
             DemoJson.ReadManager(demoObject, JsonPaths.Property(path, K.DemoManager), context, demoManager);
         }
 
+        var customState = r.OptionalObject(node, K.CustomState, path);
         var adapter = ReadAdapter(node, path, context);
         var provider = ReadProvider(node, path, context);
         var children = r.OptionalObject(node, K.Modules, path);
@@ -302,6 +320,18 @@ public static class ModuleLoader
             if (provider is not null)
             {
                 SavedProviderConfig.Remember(module, provider);
+            }
+
+            if (customState is not null)
+            {
+                try
+                {
+                    module.LoadCustomState((JsonObject)customState.DeepClone());
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    throw r.Fail($"{module.GetType().Name}.LoadState refused the saved state: {e.Message}", JsonPaths.Property(path, K.CustomState), e);
+                }
             }
         }
         catch (PersistenceException)

@@ -116,9 +116,17 @@ public static class ModuleSaver
 #pragma warning restore CA1848
     }
 
-    /// <summary>Serializes <paramref name="module"/> to a JSON string.</summary>
-    public static string SaveToString(Module module, SaveOptions? options = null) =>
-        Encoding.UTF8.GetString(SaveToBytes(module, options, null));
+    /// <summary>Serializes <paramref name="module"/> to a JSON (or YAML) string.</summary>
+    /// <exception cref="PersistenceException">Also when the options ask for compression or encryption, whose output is binary (use <see cref="SaveToBytes(Module, SaveOptions?)"/>).</exception>
+    public static string SaveToString(Module module, SaveOptions? options = null)
+    {
+        if (options is not null && (options.Compression != ModuleCompression.None || options.Password is not null))
+        {
+            throw new PersistenceException("Compressed or encrypted modules are binary: use SaveToBytes, SaveToStream or SaveModule");
+        }
+
+        return Encoding.UTF8.GetString(SaveToBytes(module, options, null));
+    }
 
     /// <summary>Writes <paramref name="module"/> as UTF-8 JSON to <paramref name="stream"/> (not closed).</summary>
     public static void SaveToStream(Module module, Stream stream, SaveOptions? options = null)
@@ -155,13 +163,31 @@ public static class ModuleSaver
         var document = CreateDocument(module, options, path);
         try
         {
-            var buffer = new ArrayBufferWriter<byte>(64 * 1024);
-            using (var writer = new Utf8JsonWriter(buffer, options.Indented ? IndentedWriter : CompactWriter))
+            byte[] text;
+            if (options.Format == SerializationFormat.Yaml)
             {
-                document.WriteTo(writer);
+                text = YamlModuleText.Write(document);
+            }
+            else
+            {
+                var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+                using (var writer = new Utf8JsonWriter(buffer, options.Indented ? IndentedWriter : CompactWriter))
+                {
+                    document.WriteTo(writer);
+                }
+
+                text = buffer.WrittenSpan.ToArray();
             }
 
-            return buffer.WrittenSpan.ToArray();
+            return ModuleEnvelope.Wrap(text, options);
+        }
+        catch (PersistenceException e) when (e.FilePath is null && path is not null)
+        {
+            throw new PersistenceException(e.Reason ?? e.Message, path, e.JsonPath, e);
+        }
+        catch (PersistenceException)
+        {
+            throw;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -172,9 +198,14 @@ public static class ModuleSaver
     private static JsonObject CreateDocument(Module module, SaveOptions options, string? path)
     {
         ArgumentNullException.ThrowIfNull(module);
-        if (options.Format != SerializationFormat.Json)
+        if (options.Format is not (SerializationFormat.Json or SerializationFormat.Yaml))
         {
-            throw new PersistenceException($"Format {options.Format} is not supported; only Json is", path, null);
+            throw new PersistenceException($"Unknown format {options.Format}", path, null);
+        }
+
+        if (options.SigningKey is { CanSign: false } verifyOnly)
+        {
+            throw new PersistenceException($"SaveOptions.SigningKey {verifyOnly.KeyId} is a public key: signing needs the private key or the shared secret", path, null);
         }
 
         var root = new JsonObject
@@ -188,9 +219,18 @@ public static class ModuleSaver
         {
             WriteModule(root, module, options, path, JsonPaths.Root, new HashSet<Module>(ReferenceEqualityComparer.Instance));
             CheckFinite(root, path, JsonPaths.Root);
+            string? digest = null;
             if (options.IncludeIntegrity)
             {
-                root[K.Integrity] = IntegrityDigest.CreateBlock(root);
+                var block = IntegrityDigest.CreateBlock(root);
+                digest = block[K.Digest]!.GetValue<string>();
+                root[K.Integrity] = block;
+            }
+
+            if (options.SigningKey is { } key)
+            {
+                // The seal signs the content digest, computed once for both blocks.
+                root[K.Seal] = ModuleSeal.Create(root, digest ?? IntegrityDigest.Compute(root), key);
             }
         }
         catch (PersistenceException)
@@ -219,6 +259,20 @@ public static class ModuleSaver
         target[K.Metadata] = module.Metadata.DeepClone();
         target[K.State] = module.State.Value;
         target[K.DemoManager] = DemoJson.WriteManager(module.DemoManager);
+        var custom = new JsonObject();
+        try
+        {
+            module.SaveCustomState(custom);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new PersistenceException($"{module.GetType().Name}.SaveState failed: {e.Message}", path, JsonPaths.Property(jsonPath, K.CustomState), e);
+        }
+
+        if (custom.Count > 0)
+        {
+            target[K.CustomState] = custom;
+        }
 
         if (options.IncludeProvider)
         {

@@ -11,8 +11,26 @@ public sealed class SaveOptions
     /// <summary>Whether to write <c>provider_config</c> (name, model, safe model parameters, class). Default true.</summary>
     public bool IncludeProvider { get; init; } = true;
 
-    /// <summary>File format. Only <see cref="SerializationFormat.Json"/> exists.</summary>
+    /// <summary>Text format: <see cref="SerializationFormat.Json"/> (default, Python-compatible) or <see cref="SerializationFormat.Yaml"/>.</summary>
     public SerializationFormat Format { get; init; } = SerializationFormat.Json;
+
+    /// <summary>Compression: <see cref="ModuleCompression.None"/> (default), <see cref="ModuleCompression.Gzip"/> or <see cref="ModuleCompression.Brotli"/>.</summary>
+    public ModuleCompression Compression { get; init; } = ModuleCompression.None;
+
+    /// <summary>Signs the file (a <c>seal</c> block over the content digest) with this key; loaders verify it with <see cref="LoadOptions.TrustedSigningKeys"/>.</summary>
+    public ModuleSigningKey? SigningKey { get; init; }
+
+    /// <summary>
+    /// Encrypts the file with this password (AES-256-GCM, key from PBKDF2-SHA256 with <see cref="PasswordIterations"/> and a random
+    /// salt, both in the file's header). The bytes on disk then hold no plaintext; loading needs <see cref="LoadOptions.Password"/>.
+    /// </summary>
+    public string? Password { get; init; }
+
+    /// <summary>PBKDF2 iterations for <see cref="Password"/> (default 600,000, OWASP's figure for PBKDF2-SHA256; at least 10,000).</summary>
+    public int PasswordIterations { get; init; } = DefaultPasswordIterations;
+
+    /// <summary>Default of <see cref="PasswordIterations"/>.</summary>
+    public const int DefaultPasswordIterations = 600_000;
 
     /// <summary>Indent the JSON (as LogiLLM does, two spaces). Default true.</summary>
     public bool Indented { get; init; } = true;

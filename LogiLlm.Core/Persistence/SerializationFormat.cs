@@ -1,8 +1,11 @@
 namespace LogiLlm.Persistence;
 
-/// <summary>File formats for saved modules (LogiLLM's <c>SerializationFormat</c>; only JSON is supported, as in LogiLLM).</summary>
+/// <summary>Text formats for saved modules (LogiLLM's <c>SerializationFormat</c>). Both hold the same document; loaders detect which.</summary>
 public enum SerializationFormat
 {
-    /// <summary>UTF-8 JSON.</summary>
+    /// <summary>UTF-8 JSON (the default; what Python LogiLLM reads).</summary>
     Json,
+
+    /// <summary>UTF-8 YAML: the same document (keys, values, digest, signature) written as YAML 1.2.</summary>
+    Yaml,
 }

@@ -168,6 +168,88 @@ public abstract class Module
     /// <summary>A deep copy (settings, demos, metadata and children copied; provider, adapter and callbacks shared).</summary>
     public abstract Module Clone();
 
+    /// <summary>Metadata key of the lineage that <see cref="Derive"/> writes.</summary>
+    public const string DerivedFromKey = "derived_from";
+
+    /// <summary>
+    /// A new module from this one with <paramref name="changes"/> applied (an incremental update: no re-training). The copy's
+    /// metadata gets <c>derived_from</c>: the source's name, what changed, when, and the source's own <c>derived_from</c> as
+    /// <c>previous</c>. This module is not changed.
+    /// </summary>
+    /// <exception cref="ArgumentException">Nothing to change, a demo index out of range or repeated, or instructions on a module without signature.</exception>
+    public Module Derive(ModuleDerivation changes, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.IsEmpty)
+        {
+            throw new ArgumentException("The derivation changes nothing: give config, instructions or demos to remove or add.", nameof(changes));
+        }
+
+        var copy = Clone();
+        var what = new JsonObject();
+        if (changes.Config is { Count: > 0 } config)
+        {
+            foreach (var (key, value) in config)
+            {
+                ArgumentException.ThrowIfNullOrWhiteSpace(key, nameof(changes));
+                if (value is null)
+                {
+                    copy.Config.Remove(key);
+                }
+                else
+                {
+                    copy.Config[key] = value.DeepClone();
+                }
+            }
+
+            what["config"] = new JsonArray(config.Keys.Order(StringComparer.Ordinal).Select(k => (JsonNode?)k).ToArray());
+        }
+
+        if (changes.Instructions is { } instructions)
+        {
+            var signature = copy.Signature ?? throw new ArgumentException("A module without a signature has no instructions to change.", nameof(changes));
+            copy.Signature = signature.WithInstructions(instructions.Length == 0 ? null : instructions);
+            what["instructions"] = true;
+        }
+
+        if (changes.RemoveDemos is { Count: > 0 } remove)
+        {
+            var count = copy.DemoManager.Demos.Count;
+            var distinct = remove.Distinct().ToArray();
+            if (distinct.Length != remove.Count || distinct.Any(i => i < 0 || i >= count))
+            {
+                throw new ArgumentException($"Demo indices to remove must be distinct and in [0, {count - 1}]; got [{string.Join(", ", remove)}].", nameof(changes));
+            }
+
+            foreach (var index in distinct.OrderDescending())
+            {
+                copy.DemoManager.Demos.RemoveAt(index);
+            }
+
+            what["demos_removed"] = new JsonArray(distinct.Order().Select(i => (JsonNode?)i).ToArray());
+        }
+
+        if (changes.AddDemos is { Count: > 0 } add)
+        {
+            copy.DemoManager.AddRange(add.Select(d => d.DeepClone()));
+            what["demos_added"] = add.Count;
+        }
+
+        var lineage = new JsonObject
+        {
+            ["source"] = changes.DerivedFrom,
+            ["changes"] = what,
+            ["derived_at"] = (timeProvider ?? TimeProvider.System).GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (Metadata[DerivedFromKey] is { } previous)
+        {
+            lineage["previous"] = previous.DeepClone();
+        }
+
+        copy.Metadata[DerivedFromKey] = lineage;
+        return copy;
+    }
+
     /// <summary>Saves the module's complete state to <paramref name="path"/> (see <see cref="ModuleSaver.SaveModule"/>).</summary>
     /// <exception cref="PersistenceException">The module cannot be serialized or the file cannot be written.</exception>
     public void Save(string path, SaveOptions? options = null) => ModuleSaver.SaveModule(this, path, options);

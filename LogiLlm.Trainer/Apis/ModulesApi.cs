@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json.Nodes;
+using LogiLlm.Demos;
 using LogiLlm.Persistence;
 using LogiLlm.Registry;
 using LogiLlm.Trainer.Registry;
@@ -29,6 +31,8 @@ public static class ModulesApi
             .WithName("ImportVersion").WithSummary("Imports a saved module file (ours or Python LogiLLM's) as a new version; the loader validates it and the registry stores it in the current format without credentials.")
             .Accepts<object>("application/json")
             .DisableAntiforgery();
+        api.MapPost("/{name}/versions/{version}/derive", DeriveVersion)
+            .WithName("DeriveVersion").WithSummary("Creates a new version from an existing one with config, instructions or demos changed, without re-training; its metadata.derived_from names the source and what changed.");
         api.MapPut("/{name}/aliases/{alias}", SetAlias)
             .WithName("SetAlias").WithSummary("Points an alias such as production at an existing version.");
 
@@ -43,6 +47,15 @@ public static class ModulesApi
 
     /// <summary>The version created by an import.</summary>
     public sealed record ImportedVersion(string Name, int Version, string Sha256);
+
+    /// <summary>Body of a derivation: config keys to set (null removes), new instructions, demos to remove (indices) and add.</summary>
+    public sealed record DeriveRequest(JsonObject? Config, string? Instructions, DemoChanges? Demos);
+
+    /// <summary>Demo changes of a derivation: indices into the source's demos to remove, then demos (<c>inputs</c>, <c>outputs</c>, optional <c>score</c>, <c>source</c>) to add.</summary>
+    public sealed record DemoChanges(int[]? Remove, JsonObject[]? Add);
+
+    /// <summary>The version created by a derivation.</summary>
+    public sealed record DerivedVersion(string Name, int Version, string Sha256, string DerivedFrom, JsonObject Changes);
 
     /// <summary>Body of an alias promotion.</summary>
     public sealed record AliasRequest(int? Version);
@@ -129,6 +142,105 @@ public static class ModulesApi
         logger.LogInformation("Imported module {Module} as version {Version}", name, info.Version);
         await publisher.PublishAsync(new ModuleChange(name, info.Version, [ModuleRef.LatestAlias]));
         return TypedResults.Created($"/api/modules/{name}/versions/{info.Version}", new ImportedVersion(name, info.Version, info.Sha256));
+    }
+
+    internal static async Task<Results<Created<DerivedVersion>, ProblemHttpResult, ValidationProblem>> DeriveVersion(
+        string name,
+        string version,
+        DeriveRequest body,
+        IModuleStore store,
+        ModuleChangePublisher publisher,
+        ILogger<ModuleChange> logger,
+        CancellationToken cancellationToken)
+    {
+        if (!ModuleRef.TryParse($"{name}@{version}", out var reference))
+        {
+            return TypedResults.Problem(Problem("Invalid module reference", $"'{name}@{version}' is not a module name with a version number or alias."));
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var demos = new List<Demo>();
+        foreach (var (item, i) in (body.Demos?.Add ?? []).Select((d, i) => (d, i)))
+        {
+            var at = $"demos.add[{i}]";
+            if (item?["inputs"] is not JsonObject inputs || inputs.Count == 0)
+            {
+                errors[$"{at}.inputs"] = ["Each added demo needs an 'inputs' object with at least one field."];
+                continue;
+            }
+
+            if (item["outputs"] is not JsonObject outputs || outputs.Count == 0)
+            {
+                errors[$"{at}.outputs"] = ["Each added demo needs an 'outputs' object with at least one field."];
+                continue;
+            }
+
+            double score = 1.0;
+            if (item["score"] is { } scoreNode && (scoreNode is not JsonValue sv || !sv.TryGetValue(out score) || score is < 0 or > 1 || double.IsNaN(score)))
+            {
+                errors[$"{at}.score"] = ["The score is a number in [0, 1]."];
+                continue;
+            }
+
+            string demoSource = "manual";
+            if (item["source"] is { } sourceNode && (sourceNode is not JsonValue so || !so.TryGetValue(out demoSource!) || string.IsNullOrWhiteSpace(demoSource)))
+            {
+                errors[$"{at}.source"] = ["The source is a non-empty string."];
+                continue;
+            }
+
+            demos.Add(Demo.Create(inputs.DeepClone(), outputs.DeepClone(), score, demoSource));
+        }
+
+        var changes = new ModuleDerivation
+        {
+            Config = body.Config?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            Instructions = body.Instructions,
+            RemoveDemos = body.Demos?.Remove,
+            AddDemos = demos,
+        };
+        if (errors.Count == 0 && changes.IsEmpty)
+        {
+            errors["body"] = ["Nothing to change: give config, instructions, demos.remove or demos.add."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var stored = await store.GetAsync(reference, cancellationToken);
+        if (stored is null)
+        {
+            return TypedResults.Problem(Problem("Module version not found", $"The registry has no module '{reference}'.", StatusCodes.Status404NotFound));
+        }
+
+        var source = $"{name}@{stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        string document;
+        Module derived;
+        try
+        {
+            derived = ModuleLoader.LoadFromString(stored.Document).Derive(changes with { DerivedFrom = source });
+            document = ModuleSaver.SaveToString(derived);
+            // The new version must load exactly as production will load it (types and ranges of the changed config too).
+            _ = ModuleLoader.LoadFromString(document);
+        }
+        catch (ArgumentException ex)
+        {
+            var key = changes.RemoveDemos is { Count: > 0 } && ex.Message.StartsWith("Demo indices", StringComparison.Ordinal) ? "demos.remove"
+                : ex.Message.Contains("instructions", StringComparison.Ordinal) ? "instructions" : "config";
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [key] = [ex.Message] });
+        }
+        catch (PersistenceException ex)
+        {
+            return TypedResults.Problem(Problem("Invalid derived module", ex.Message, extensions: ex.JsonPath is null ? null : new() { ["jsonPath"] = ex.JsonPath }));
+        }
+
+        var info = await store.PublishAsync(name, document, cancellationToken);
+        logger.LogInformation("Derived module {Module} version {Version} from {Source}", name, info.Version, source);
+        await publisher.PublishAsync(new ModuleChange(name, info.Version, [ModuleRef.LatestAlias]));
+        var what = (JsonObject)derived.Metadata[Module.DerivedFromKey]!["changes"]!.DeepClone();
+        return TypedResults.Created($"/api/modules/{name}/versions/{info.Version}", new DerivedVersion(name, info.Version, info.Sha256, source, what));
     }
 
     internal static async Task<Results<Ok<ModuleVersions>, ProblemHttpResult, ValidationProblem>> SetAlias(

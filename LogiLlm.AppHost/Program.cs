@@ -56,4 +56,10 @@ if (!builder.ExecutionContext.IsPublishMode && builder.Configuration["ASPNETCORE
     studio.WithEnvironment("Studio__DashboardUrl", dashboardUrl);   // links from a prediction to its trace
 }
 
+// A folder of module files baked into the deployment (the COPY models/ pattern), served by file name before the registry.
+if (builder.Configuration["Inference:ModulesPath"] is { Length: > 0 } modulesPath)
+{
+    inference.WithEnvironment("Inference__ModulesPath", Path.GetFullPath(modulesPath, builder.AppHostDirectory));
+}
+
 builder.Build().Run();

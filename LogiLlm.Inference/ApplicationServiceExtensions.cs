@@ -22,6 +22,10 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHttpClient<TrainerClient>(client =>
             client.BaseAddress = new Uri(builder.Configuration["Trainer:BaseAddress"] ?? "http://trainer"));
 
+        // Modules baked into the deployment (Inference:ModulesPath) are loaded at start-up and asked first.
+        builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName);
+        builder.Services.AddSingleton<BakedModules>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BakedModules>());
         builder.Services.AddSingleton<ModuleResolver>();
         builder.Services.AddSingleton<PredictionCache>();
         builder.Services.AddHealthChecks().AddCheck<CacheHealthCheck>("cache", failureStatus: HealthStatus.Degraded);

@@ -72,8 +72,11 @@ public static class InferenceApi
     public sealed record PromptMessage(string Role, string Content);
 
     /// <summary>The services a handler needs (bound with <c>[AsParameters]</c>).</summary>
-    public sealed class Services(ModuleResolver resolver, PredictionCache cache, Provider provider, ILoggerFactory loggerFactory)
+    public sealed class Services(ModuleResolver resolver, PredictionCache cache, Provider provider, ILoggerFactory loggerFactory, BakedModules baked)
     {
+        /// <summary>Modules baked into the deployment, asked before the resolver.</summary>
+        public BakedModules Baked { get; } = baked;
+
         /// <summary>Module resolution.</summary>
         public ModuleResolver Resolver { get; } = resolver;
 
@@ -299,6 +302,13 @@ public static class InferenceApi
         if (!ModuleRef.TryParse(moduleRef, out var reference))
         {
             return (null, TypedResults.Problem($"'{moduleRef}' is not a module reference: use name, name@3 or name@alias.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid module reference"));
+        }
+
+        if (services.Baked.TryResolve(reference, out var baked))
+        {
+            return baked is null
+                ? (null, TypedResults.Problem($"'{reference.Name}' is a baked module; it has only version {BakedModules.Version}.", statusCode: StatusCodes.Status404NotFound, title: "Module not found"))
+                : (baked, null);
         }
 
         try

@@ -18,7 +18,21 @@ public sealed class ResilienceAppFixture : AppHostFixture
 
     protected override string CacheMode => "executable";
 
-    protected override IEnumerable<string> ExtraArguments => [$"--Parameters:llm-api-key={ApiKey}"];
+    /// <summary>The baked module inference serves from <c>Inference:ModulesPath</c> (no trainer needed).</summary>
+    public const string BakedModule = "baked_triage";
+
+    /// <summary>The folder baked into inference: one file written by Python LogiLLM.</summary>
+    public string BakedModulesPath { get; } = CreateBakedFolder();
+
+    protected override IEnumerable<string> ExtraArguments => [$"--Parameters:llm-api-key={ApiKey}", $"--Inference:ModulesPath={BakedModulesPath}"];
+
+    private static string CreateBakedFolder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "logillm-tests", "baked-" + Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(folder);
+        File.Copy(SharedPaths.Fixture("optimized.json"), Path.Combine(folder, BakedModule + ".json"));
+        return folder;
+    }
 
     protected override void Configure(IDistributedApplicationTestingBuilder builder) =>
         builder.Services.AddLogging(logging =>

@@ -10,6 +10,8 @@ var llmProvider = builder.AddParameter("llm-provider", () => builder.Configurati
 var llmModel = builder.AddParameter("llm-model", () => builder.Configuration["Parameters:llm-model"] ?? string.Empty, publishValueAsDefault: true);
 var llmEndpoint = builder.AddParameter("llm-endpoint", () => builder.Configuration["Parameters:llm-endpoint"] ?? string.Empty, publishValueAsDefault: true);
 var llmApiKey = builder.AddParameter("llm-api-key", () => builder.Configuration["Parameters:llm-api-key"] ?? string.Empty, secret: true);
+// Optional shared secret (base64 of 32+ bytes): the trainer signs every version it publishes, inference serves only signed ones.
+var moduleSigningKey = builder.AddParameter("module-signing-key", () => builder.Configuration["Parameters:module-signing-key"] ?? string.Empty, secret: true);
 
 var trainer = builder.AddProject<Projects.LogiLlm_Trainer>("trainer")
     .WithReference(cache).WaitFor(cache)
@@ -17,6 +19,7 @@ var trainer = builder.AddProject<Projects.LogiLlm_Trainer>("trainer")
     .WithEnvironment("Llm__Model", llmModel)
     .WithEnvironment("Llm__Endpoint", llmEndpoint)
     .WithEnvironment("Llm__ApiKey", llmApiKey)
+    .WithEnvironment("ModuleSigning__Key", moduleSigningKey)
     .WithHttpHealthCheck("/health");
 
 if (builder.Configuration["Registry:Path"] is { Length: > 0 } registryPath)
@@ -42,6 +45,7 @@ var inference = builder.AddProject<Projects.LogiLlm_Inference>("inference")
     .WithEnvironment("Llm__Model", llmModel)
     .WithEnvironment("Llm__Endpoint", llmEndpoint)
     .WithEnvironment("Llm__ApiKey", llmApiKey)
+    .WithEnvironment("ModuleSigning__Key", moduleSigningKey)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 

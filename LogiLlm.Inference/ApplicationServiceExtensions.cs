@@ -18,6 +18,9 @@ public static class ApplicationServiceExtensions
         builder.Services.AddLogiLlmConfiguredProvider(sp => sp.GetRequiredService<IOptions<LlmSettings>>().Value);
         // Load warnings (version, provider mismatch) of the modules it serves reach the service's logs.
         builder.Services.AddLogiLlmPersistenceLogging();
+        // With ModuleSigning:Key (the secret parameter module-signing-key), only versions signed with it are served.
+        builder.Services.AddOptions<ModuleSigningSettings>().BindConfiguration(ModuleSigningSettings.SectionName);
+        builder.Services.AddLogiLlmModuleSigning();
 
         builder.Services.AddHttpClient<TrainerClient>(client =>
             client.BaseAddress = new Uri(builder.Configuration["Trainer:BaseAddress"] ?? "http://trainer"));

@@ -29,6 +29,9 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<ModuleChangePublisher>();
         // Load warnings (version, provider mismatch) and save details reach the service's logs.
         builder.Services.AddLogiLlmPersistenceLogging();
+        // With ModuleSigning:Key (the secret parameter module-signing-key), every published version is signed.
+        builder.Services.AddOptions<ModuleSigningSettings>().BindConfiguration(ModuleSigningSettings.SectionName);
+        builder.Services.AddLogiLlmModuleSigning();
         builder.AddTrainingJobs();
         return builder;
     }

@@ -18,6 +18,7 @@ public sealed class ModuleResolver(
     IConnectionMultiplexer redis,
     TrainerClient trainer,
     Provider provider,
+    LogiLlm.Hosting.ModuleFileOptions files,
     ILogger<ModuleResolver> logger)
 {
     private static readonly TimeSpan AliasTtl = TimeSpan.FromMinutes(10);
@@ -136,7 +137,8 @@ public sealed class ModuleResolver(
 
     private ResolvedModule Load(TrainerClient.FetchedModule fetched)
     {
-        var module = ModuleLoader.LoadFromString(fetched.Document);
+        // With ModuleSigning:Key set, a version not signed with it (or altered since) is refused.
+        var module = ModuleLoader.LoadFromString(fetched.Document, files.Require);
         module.Provider = provider;
         var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fetched.Document)));
         var mismatch = DescribeMismatch(SavedProviderConfig.Of(module));

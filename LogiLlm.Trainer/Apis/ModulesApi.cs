@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using LogiLlm.Demos;
+using LogiLlm.Hosting;
 using LogiLlm.Persistence;
 using LogiLlm.Registry;
 using LogiLlm.Trainer.Registry;
@@ -110,6 +111,7 @@ public static class ModulesApi
         IModuleStore store,
         ModuleChangePublisher publisher,
         IOptions<RegistryOptions> options,
+        ModuleFileOptions files,
         ILogger<ModuleChange> logger,
         CancellationToken cancellationToken)
     {
@@ -131,7 +133,7 @@ public static class ModulesApi
             // the document as our saver writes it: current format, integrity digest, and no credential that an
             // uploaded file may carry.
             var module = ModuleLoader.LoadFromString(document);
-            canonical = ModuleSaver.SaveToString(module);
+            canonical = ModuleSaver.SaveToString(module, files.Save);
         }
         catch (PersistenceException ex)
         {
@@ -150,6 +152,7 @@ public static class ModulesApi
         DeriveRequest body,
         IModuleStore store,
         ModuleChangePublisher publisher,
+        ModuleFileOptions files,
         ILogger<ModuleChange> logger,
         CancellationToken cancellationToken)
     {
@@ -220,10 +223,10 @@ public static class ModulesApi
         Module derived;
         try
         {
-            derived = ModuleLoader.LoadFromString(stored.Document).Derive(changes with { DerivedFrom = source });
-            document = ModuleSaver.SaveToString(derived);
-            // The new version must load exactly as production will load it (types and ranges of the changed config too).
-            _ = ModuleLoader.LoadFromString(document);
+            derived = ModuleLoader.LoadFromString(stored.Document, files.VerifyIfSigned).Derive(changes with { DerivedFrom = source });
+            document = ModuleSaver.SaveToString(derived, files.Save);
+            // The new version must load exactly as production will load it (types and ranges of the changed config, the signature).
+            _ = ModuleLoader.LoadFromString(document, files.Require);
         }
         catch (ArgumentException ex)
         {

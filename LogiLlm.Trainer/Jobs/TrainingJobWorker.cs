@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using LogiLlm.Hosting;
 using LogiLlm.Persistence;
 using LogiLlm.Registry;
 using LogiLlm.Trainer.Registry;
@@ -22,6 +23,7 @@ public sealed class TrainingJobWorker(
     IOptions<TrainingJobOptions> options,
     TimeProvider time,
     TrainingMetrics metrics,
+    ModuleFileOptions files,
     ILogger<TrainingJobWorker> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
@@ -186,7 +188,7 @@ public sealed class TrainingJobWorker(
                 ["baseline_score"] = outcome.BaselineScore,
                 ["best_score"] = outcome.BestScore,
             };
-            var document = ModuleSaver.SaveToString(module);
+            var document = ModuleSaver.SaveToString(module, files.Save);   // signed when ModuleSigning:Key is set
             var info = await modules.PublishAsync(spec.Module, document, CancellationToken.None);
             await publisher.PublishAsync(new ModuleChange(spec.Module, info.Version, [ModuleRef.LatestAlias]));
             var result = new TrainingJobResult(spec.Module, info.Version, outcome.BaselineScore, outcome.BestScore, outcome.Improvement);

@@ -86,4 +86,16 @@ public sealed class ManifestPublishTests : IAsyncLifetime
             Assert.Equal("{llm-api-key.value}", (string?)_resources[service]!["env"]!["Llm__ApiKey"]);
         }
     }
+
+    [Fact]
+    public void The_module_signing_key_is_a_secret_parameter_both_services_reference()
+    {
+        var key = _resources["module-signing-key"]!;
+        Assert.Equal("parameter.v0", (string?)key["type"]);
+        Assert.True((bool?)key["inputs"]!["value"]!["secret"]);
+        foreach (var service in new[] { "trainer", "inference" })
+        {
+            Assert.Equal("{module-signing-key.value}", (string?)_resources[service]!["env"]!["ModuleSigning__Key"]);
+        }
+    }
 }

@@ -20,8 +20,12 @@ public sealed class ServicePair : IDisposable
     /// When true, the trainer listens on a real loopback port and inference calls it over HTTP (as in production, so
     /// trace context is propagated); otherwise calls go through the in-memory test server.
     /// </param>
-    public ServicePair(bool overHttp = false)
+    /// <param name="trainerSigningKey">ModuleSigning:Key of the trainer (null = none).</param>
+    /// <param name="inferenceSigningKey">ModuleSigning:Key of inference (null = none).</param>
+    public ServicePair(bool overHttp = false, string? trainerSigningKey = null, string? inferenceSigningKey = null)
     {
+        TrainerSigningKey = trainerSigningKey;
+        InferenceSigningKey = inferenceSigningKey;
         Redis = RedisServerProcess.Start();
         RegistryPath = Path.Combine(Path.GetTempPath(), "logillm-inference-tests", Guid.NewGuid().ToString("n"));
         _trainer = new TrainerAppFactory(this);
@@ -34,6 +38,10 @@ public sealed class ServicePair : IDisposable
 
         _inference = new InferenceAppFactory(this);
     }
+
+    public string? TrainerSigningKey { get; }
+
+    public string? InferenceSigningKey { get; }
 
     /// <summary>The trainer's real address when it listens over HTTP.</summary>
     public Uri? TrainerAddress { get; }
@@ -66,6 +74,10 @@ public sealed class ServicePair : IDisposable
         {
             builder.UseSetting("ConnectionStrings:cache", pair.Redis.ConnectionString);
             builder.UseSetting("Registry:Path", pair.RegistryPath);
+            if (pair.TrainerSigningKey is { } key)
+            {
+                builder.UseSetting("ModuleSigning:Key", key);
+            }
         }
     }
 
@@ -75,6 +87,11 @@ public sealed class ServicePair : IDisposable
         {
             builder.UseSetting("ConnectionStrings:cache", pair.Redis.ConnectionString);
             builder.UseSetting("Llm:Provider", "mock");
+            if (pair.InferenceSigningKey is { } key)
+            {
+                builder.UseSetting("ModuleSigning:Key", key);
+            }
+
             if (pair.TrainerAddress is { } address)
             {
                 builder.UseSetting("Trainer:BaseAddress", address.ToString());

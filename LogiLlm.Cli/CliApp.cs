@@ -26,6 +26,10 @@ public static class CliApp
         root.Add(MigrateCommand.Create(environment, globals));
         root.Add(RegistryCommands.CreatePush(environment, globals));
         root.Add(RegistryCommands.CreatePull(environment, globals));
+        root.Add(SecurityCommands.CreateSign(environment, globals));
+        root.Add(SecurityCommands.CreateVerify(environment, globals));
+        root.Add(SecurityCommands.CreateEncrypt(environment, globals));
+        root.Add(SecurityCommands.CreateDecrypt(environment, globals));
         return root;
     }
 

@@ -9,7 +9,7 @@ public static class ModuleFiles
     public static LoadResult Load(CommandContext ctx, string? path)
     {
         var full = CommandContext.ExistingFile(path, "module file");
-        var result = ModuleLoader.LoadWithReport(full);
+        var result = ModuleLoader.LoadWithReport(full, new LoadOptions { Password = Commands.SecurityCommands.Password(ctx) });
         foreach (var warning in result.Report.Warnings)
         {
             ctx.Status($"warning: {CliApp.OneLine(warning.Message)}");

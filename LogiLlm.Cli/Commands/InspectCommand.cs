@@ -22,10 +22,18 @@ public static class InspectCommand
         {
             var ctx = new CommandContext(parse, environment, globals, CancellationToken.None);
             var path = CommandContext.ExistingFile(parse.GetValue(model), "module file");
-            var summary = ModuleInspector.Inspect(path);
-            var lineage = ReadLineage(path);
-            Render(ctx, path, summary, lineage);
-            ctx.WriteJson(ToJson(path, summary, lineage));
+            var options = new LoadOptions { Password = SecurityCommands.Password(ctx) };
+            var summary = ModuleInspector.Inspect(path, options);
+            var report = ModuleLoader.LoadWithReport(path, options).Report;
+            var lineage = report.Encrypted || report.Compression != ModuleCompression.None || report.Format != SerializationFormat.Json ? null : ReadLineage(path);
+            Render(ctx, path, summary, lineage, report);
+            var json = ToJson(path, summary, lineage);
+            json["signatureStatus"] = report.Signature.ToString().ToLowerInvariant();
+            json["signingKeyId"] = report.SigningKeyId;
+            json["encrypted"] = report.Encrypted;
+            json["compression"] = report.Compression.ToString().ToLowerInvariant();
+            json["serialization"] = report.Format.ToString().ToLowerInvariant();
+            ctx.WriteJson(json);
             return ExitCodes.Success;
         });
         return command;
@@ -94,7 +102,7 @@ public static class InspectCommand
     private static string Score(JsonNode? node) =>
         node is JsonValue v && v.TryGetValue<double>(out var d) ? d.ToString("0.###", CultureInfo.InvariantCulture) : "?";
 
-    private static void Render(CommandContext ctx, string path, ModuleSummary s, JsonNode? lineage)
+    private static void Render(CommandContext ctx, string path, ModuleSummary s, JsonNode? lineage, LoadReport report)
     {
         var inv = CultureInfo.InvariantCulture;
         var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn();
@@ -109,6 +117,8 @@ public static class InspectCommand
         Row("provider", s.Provider is { } p ? $"{p.Name} ({p.Model})" : "none saved");
         Row("written by", string.Create(inv, $"logillm {s.LibraryVersion ?? "?"}, format {s.FormatVersion} (current {ModuleFileFormat.CurrentVersion}), {s.SaveTimestamp ?? "no timestamp"}"));
         Row("digest", DigestText(s.Digest));
+        Row("signature", report.Signature == SignatureStatus.Absent ? "not signed" : $"{report.Signature.ToString().ToLowerInvariant()} (key {report.SigningKeyId})");
+        Row("stored as", $"{report.Format.ToString().ToLowerInvariant()}, compression {report.Compression.ToString().ToLowerInvariant()}, {(report.Encrypted ? "encrypted" : "not encrypted")}");
         if (lineage is JsonObject l)
         {
             Row("lineage", string.Create(inv,

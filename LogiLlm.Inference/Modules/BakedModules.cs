@@ -17,7 +17,12 @@ namespace LogiLlm.Inference.Modules;
 /// A baked file is version <see cref="Version"/> of its name; <c>name</c>, <c>name@1</c> and <c>name@any-alias</c>
 /// resolve to it (the folder pins what the deployment serves), other version numbers are not found.
 /// </remarks>
-public sealed class BakedModules(IOptions<InferenceOptions> options, IHostEnvironment environment, Provider provider, ILogger<BakedModules> logger) : IHostedService
+public sealed class BakedModules(
+    IOptions<InferenceOptions> options,
+    IHostEnvironment environment,
+    Provider provider,
+    LogiLlm.Hosting.ModuleFileOptions files,
+    ILogger<BakedModules> logger) : IHostedService
 {
     /// <summary>The version number a baked module reports.</summary>
     public const int Version = 1;
@@ -103,7 +108,8 @@ public sealed class BakedModules(IOptions<InferenceOptions> options, IHostEnviro
         try
         {
             bytes = File.ReadAllBytes(file);
-            module = ModuleLoader.LoadFromBytes(bytes).Module;
+            // With ModuleSigning:Key set, a baked file must be signed with it too: the folder is no way around the policy.
+            module = ModuleLoader.LoadFromBytes(bytes, files.Require).Module;
         }
         catch (Exception e) when (e is PersistenceException or IOException or UnauthorizedAccessException)
         {

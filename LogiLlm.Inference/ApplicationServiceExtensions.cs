@@ -1,4 +1,5 @@
 using LogiLlm.Hosting;
+using LogiLlm.Inference.Apis;
 using LogiLlm.Inference.Modules;
 using LogiLlm.LocalModel;
 using LogiLlm.Providers;
@@ -14,6 +15,7 @@ public static class ApplicationServiceExtensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<LlmSettings>().BindConfiguration(LlmSettings.SectionName);
+        builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         // "local" (the offline embedding model) is the default provider when no LLM is configured.
         builder.Services.AddLogiLlmConfiguredProvider(sp => sp.GetRequiredService<IOptions<LlmSettings>>().Value);
         // Load warnings (version, provider mismatch) of the modules it serves reach the service's logs.

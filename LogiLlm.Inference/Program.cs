@@ -14,6 +14,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseRequestBodyLimits();
 app.UseStatusCodePages();
 app.MapOpenApi();
 app.MapScalarApiReference();

@@ -99,10 +99,10 @@ internal static partial class PromptReader
             foreach (var field in signature.InputFields)
             {
                 var name = Regex.Escape(field.Name);
-                text = Regex.Replace(text, $@"^[ \t]*##[ \t]+{name}[ \t]*$", " ", RegexOptions.Multiline | RegexOptions.CultureInvariant);
-                if (Regex.IsMatch(text, $@"<{name}>", RegexOptions.CultureInvariant))
+                text = Regex.Replace(text, $@"^[ \t]*##[ \t]+{name}[ \t]*$", " ", RegexOptions.Multiline | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+                if (Regex.IsMatch(text, $@"<{name}>", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking))
                 {
-                    text = WebUtility.HtmlDecode(Regex.Replace(text, $@"</?{name}>", "\n", RegexOptions.CultureInvariant));
+                    text = WebUtility.HtmlDecode(Regex.Replace(text, $@"</?{name}>", "\n", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking));
                 }
             }
         }
@@ -195,12 +195,12 @@ internal static partial class PromptReader
         return -1;
     }
 
-    [GeneratedRegex(@"^\d+\. `(?<name>[^`]+)` \((?<rest>.*)$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\d+\. `(?<name>[^`]+)` \((?<rest>.*)$", RegexOptions.Multiline | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex FieldLine();
 
-    [GeneratedRegex(@"\[\[\s*##\s*[^\]#]+?\s*##\s*\]\]", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\[\[\s*##\s*[^\]#]+?\s*##\s*\]\]", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex ChatMarker();
 
-    [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex Whitespace();
 }

@@ -12,6 +12,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseRequestBodyLimits();
 app.UseStatusCodePages();
 app.MapOpenApi();
 app.MapModulesApi();

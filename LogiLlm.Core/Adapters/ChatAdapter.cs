@@ -120,6 +120,6 @@ public sealed partial class ChatAdapter : AdapterBase
         return result;
     }
 
-    [GeneratedRegex(@"\[\[\s*##\s*(?<name>[^\]#]+?)\s*##\s*\]\]", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\[\[\s*##\s*(?<name>[^\]#]+?)\s*##\s*\]\]", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex MarkerPattern();
 }

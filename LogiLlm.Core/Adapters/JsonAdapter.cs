@@ -137,7 +137,9 @@ public sealed class JsonAdapter : AdapterBase
         candidates.Add(text);
         foreach (var candidate in candidates)
         {
-            for (var start = candidate.IndexOf('{', StringComparison.Ordinal); start >= 0; start = candidate.IndexOf('{', start + 1))
+            // Each try scans to the matching brace: a bounded number of tries keeps "{{{{...}}}}" text linear.
+            var tries = 0;
+            for (var start = candidate.IndexOf('{', StringComparison.Ordinal); start >= 0 && tries++ < MaxObjectStarts; start = candidate.IndexOf('{', start + 1))
             {
                 var end = MatchingBrace(candidate, start);
                 if (end < 0)
@@ -165,6 +167,9 @@ public sealed class JsonAdapter : AdapterBase
 
         return null;
     }
+
+    /// <summary>How many opening braces of one text are tried as the start of the answer's JSON object.</summary>
+    private const int MaxObjectStarts = 64;
 
     private static int MatchingBrace(string text, int start)
     {

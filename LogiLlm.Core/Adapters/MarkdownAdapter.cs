@@ -135,9 +135,9 @@ public sealed partial class MarkdownAdapter : AdapterBase
         return result;
     }
 
-    [GeneratedRegex(@"^\s{0,3}#{1,6}\s*\**\s*(?<name>[^*:#]+?)\s*\**\s*:?\s*\**\s*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\s{0,3}#{1,6}\s*\**\s*(?<name>[^*:#]+?)\s*\**\s*:?\s*\**\s*$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex HeadingPattern();
 
-    [GeneratedRegex(@"^\s*(?:[-*]\s+)?\*\*\s*(?<name>[^*:]+?)\s*(?::\s*\*\*|\*\*\s*:)\s*(?<rest>.*)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\s*(?:[-*]\s+)?\*\*\s*(?<name>[^*:]+?)\s*(?::\s*\*\*|\*\*\s*:)\s*(?<rest>.*)$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex BoldPattern();
 }

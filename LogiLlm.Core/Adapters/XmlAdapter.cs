@@ -82,7 +82,7 @@ public sealed partial class XmlAdapter : AdapterBase
         {
             var pattern = new Regex(
                 $@"<\s*{Regex.Escape(field.Name)}(\s[^>]*)?>(?<value>.*?)<\s*/\s*{Regex.Escape(field.Name)}\s*>",
-                RegexOptions.Singleline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+                RegexOptions.Singleline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
             var match = pattern.Match(completion);
             if (!match.Success)
             {
@@ -124,6 +124,6 @@ public sealed partial class XmlAdapter : AdapterBase
         return WebUtility.HtmlDecode(text);
     }
 
-    [GeneratedRegex(@"<\s*item(\s[^>]*)?>(?<value>.*?)<\s*/\s*item\s*>", RegexOptions.Singleline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"<\s*item(\s[^>]*)?>(?<value>.*?)<\s*/\s*item\s*>", RegexOptions.Singleline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex ItemPattern();
 }

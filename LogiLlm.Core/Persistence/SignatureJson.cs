@@ -117,7 +117,7 @@ internal static class SignatureJson
             }
             catch (SignatureParseException e)
             {
-                throw r.Fail($"Invalid type expression '{expression}': {e.Message}", typePath, e);
+                throw r.Fail($"Invalid type expression: {e.Message}", typePath, e);
             }
 
             if (bare is not null && !string.Equals(bare, parsed.PythonType, StringComparison.Ordinal))
@@ -139,7 +139,7 @@ internal static class SignatureJson
         }
         catch (SignatureParseException e)
         {
-            throw r.Fail($"Invalid python_type '{bare}': {e.Message}", JsonPaths.Property(fieldPath, K.PythonType), e);
+            throw r.Fail($"Invalid python_type: {e.Message}", JsonPaths.Property(fieldPath, K.PythonType), e);
         }
     }
 

@@ -125,6 +125,6 @@ public sealed partial class MockChatClient : CompletionChatClient
             ? []
             : WordPattern().Matches(text).Select(m => m.Value.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
 
-    [GeneratedRegex(@"[\p{L}\p{N}_]+", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"[\p{L}\p{N}_]+", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex WordPattern();
 }

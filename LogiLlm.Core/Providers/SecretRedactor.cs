@@ -29,9 +29,9 @@ internal sealed partial class SecretRedactor
         return ApiKeyHeaderPattern().Replace(text, "$1" + Mask);
     }
 
-    [GeneratedRegex(@"(Bearer\s+)[A-Za-z0-9._~+/=\-]{8,}", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(Bearer\s+)[A-Za-z0-9._~+/=\-]{8,}", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex BearerPattern();
 
-    [GeneratedRegex(@"((?:x-api-key|api-key)\s*[:=]\s*""?)[^\s"",;]{4,}", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"((?:x-api-key|api-key)\s*[:=]\s*""?)[^\s"",;]{4,}", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex ApiKeyHeaderPattern();
 }

@@ -11,12 +11,14 @@ public sealed class SignatureParseException : FormatException
     /// <param name="position">Zero-based offset of the failure.</param>
     /// <param name="problem">What was expected or found, e.g. "expected a type after ':'".</param>
     public SignatureParseException(string text, int position, string problem)
-        : base($"Invalid signature at position {position}: {problem} (in \"{text}\").")
+        : base($"Invalid signature at position {position}: {problem} (in \"{Excerpt(text, position)}\").")
     {
         Text = text;
         Position = position;
         Problem = problem;
     }
+
+    private const int ExcerptRadius = 60;
 
     /// <summary>The text being parsed.</summary>
     public string Text { get; }
@@ -26,4 +28,17 @@ public sealed class SignatureParseException : FormatException
 
     /// <summary>The problem, without position or text, e.g. "expected '->' between inputs and outputs".</summary>
     public string Problem { get; }
+
+    /// <summary>The text, or for long (possibly hostile) text the part around the failure, so messages stay short.</summary>
+    private static string Excerpt(string text, int position)
+    {
+        if (text.Length <= 2 * ExcerptRadius)
+        {
+            return text;
+        }
+
+        var start = Math.Clamp(position - ExcerptRadius, 0, text.Length);
+        var end = Math.Clamp(position + ExcerptRadius, start, text.Length);
+        return $"{(start > 0 ? "..." : "")}{text[start..end]}{(end < text.Length ? "..." : "")}";
+    }
 }

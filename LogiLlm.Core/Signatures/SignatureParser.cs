@@ -35,10 +35,24 @@ internal sealed class SignatureParser
 
     private static readonly FieldType NoneType = FieldType.Create("None", null);
 
+    /// <summary>Longest signature or type expression read; longer text (hostile, or not a signature) is refused unread.</summary>
+    public const int MaxLength = 16 * 1024;
+
+    /// <summary>Deepest nesting of type arguments (<c>list[list[...]]</c>); the parser recurses per level.</summary>
+    public const int MaxTypeDepth = 32;
+
     private readonly string _text;
     private int _pos;
+    private int _depth;
 
-    private SignatureParser(string text) => _text = text;
+    private SignatureParser(string text)
+    {
+        _text = text;
+        if (text.Length > MaxLength)
+        {
+            throw Fail(MaxLength, $"the text is {text.Length} characters long; at most {MaxLength} are accepted");
+        }
+    }
 
     private bool AtEnd => _pos >= _text.Length;
 
@@ -242,7 +256,13 @@ internal sealed class SignatureParser
                 throw Fail(start, $"unknown generic type '{written}'; expected one of {KnownGenerics}");
             }
 
+            if (++_depth > MaxTypeDepth)
+            {
+                throw Fail(open, $"type arguments are nested more than {MaxTypeDepth} levels deep");
+            }
+
             var args = ParseTypeArguments(open);
+            _depth--;
             if (args.Count < arity.Min || args.Count > arity.Max)
             {
                 var expected = arity.Min == arity.Max ? $"{arity.Min}" : $"at least {arity.Min}";

@@ -8,6 +8,7 @@ using LogiLlm.Registry;
 using LogiLlm.Signatures;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
 
 namespace LogiLlm.Inference.Apis;
 
@@ -20,17 +21,25 @@ public static class InferenceApi
     /// <summary>Maps <c>/api/modules/{ref}</c>.</summary>
     public static IEndpointRouteBuilder MapInferenceApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/modules").WithTags("Inference");
+        var limits = app.ServiceProvider.GetRequiredService<IOptions<InferenceOptions>>().Value;
+        const string setting = InferenceOptions.SectionName + ":" + nameof(InferenceOptions.MaxRequestBodyBytes);
+        const string batchSetting = InferenceOptions.SectionName + ":" + nameof(InferenceOptions.MaxBatchRequestBodyBytes);
+        var api = app.MapGroup("/api/modules").WithTags("Inference")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         api.MapPost("/{moduleRef}/predict", Predict)
-            .WithName("Predict").WithSummary("Runs a saved module (name, name@3 or name@alias) on the given inputs.");
+            .WithName("Predict").WithSummary("Runs a saved module (name, name@3 or name@alias) on the given inputs.")
+            .WithRequestBodyLimit(limits.MaxRequestBodyBytes, setting);
         api.MapPost("/{moduleRef}/predict-batch", PredictBatch)
-            .WithName("PredictBatch").WithSummary($"Runs a saved module on up to {MaxBatchItems} inputs.");
+            .WithName("PredictBatch").WithSummary($"Runs a saved module on up to {MaxBatchItems} inputs.")
+            .WithRequestBodyLimit(limits.MaxBatchRequestBodyBytes, batchSetting);
         api.MapGet("/{moduleRef}", Describe)
             .WithName("DescribeModule").WithSummary("Signature, version, config, demos, lineage and provider of a saved module.");
         api.MapGet("/{moduleRef}/prompt", GetPromptTemplate)
             .WithName("GetPromptTemplate").WithSummary("The prompt the module sends, with {field} placeholders for the inputs.");
         api.MapPost("/{moduleRef}/prompt", RenderPrompt)
-            .WithName("RenderPrompt").WithSummary("The exact prompt the module sends for the given inputs.");
+            .WithName("RenderPrompt").WithSummary("The exact prompt the module sends for the given inputs.")
+            .WithRequestBodyLimit(limits.MaxRequestBodyBytes, setting);
         return app;
     }
 
@@ -111,7 +120,7 @@ public static class InferenceApi
             return TypedResults.Ok(new PredictResponse(Inputs(hit.Outputs), resolved.Name, resolved.Version, null, Cached: true));
         }
 
-        var (prediction, problem) = await InvokeAsync(resolved, inputs, "inputs", cancellationToken);
+        var (prediction, problem) = await InvokeAsync(resolved, inputs, "inputs", services, cancellationToken);
         if (prediction is null)
         {
             return problem!;
@@ -181,7 +190,7 @@ public static class InferenceApi
             await gate.WaitAsync(cancellationToken);
             try
             {
-                var (prediction, problem) = await InvokeAsync(resolved, inputs, $"items[{index}].inputs", cancellationToken);
+                var (prediction, problem) = await InvokeAsync(resolved, inputs, $"items[{index}].inputs", services, cancellationToken);
                 results[index] = prediction is null
                     ? new BatchItemResult(null, ProblemText(problem!), null)
                     : prediction.Success
@@ -331,7 +340,7 @@ public static class InferenceApi
     }
 
     private static async Task<(Prediction? Prediction, Results<Ok<PredictResponse>, ValidationProblem, ProblemHttpResult>? Problem)> InvokeAsync(
-        ResolvedModule resolved, IReadOnlyDictionary<string, object?> inputs, string prefix, CancellationToken cancellationToken)
+        ResolvedModule resolved, IReadOnlyDictionary<string, object?> inputs, string prefix, Services services, CancellationToken cancellationToken)
     {
         try
         {
@@ -343,10 +352,21 @@ public static class InferenceApi
         }
         catch (ProviderException ex)
         {
-            var status = ex.IsTransient ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status502BadGateway;
-            return (null, TypedResults.Problem(ex.Message, statusCode: status, title: "The model provider failed"));
+            // The provider's own text names its account (org, project, masked key): it goes to the (redacted) logs only.
+            services.LoggerFactory.CreateLogger(typeof(InferenceApi)).LogWarning(
+                ex, "The model provider {Provider} failed for {Module}@{Version} with status {ProviderStatus}", ex.ProviderName, resolved.Name, resolved.Version, ex.StatusCode);
+            return (null, ProviderFailure(ex.IsTransient));
         }
     }
+
+    /// <summary>What a caller learns of a provider failure: that it happened and whether a retry may help.</summary>
+    private static ProblemHttpResult ProviderFailure(bool transient) => transient
+        ? TypedResults.Problem(
+            "The model provider is unavailable; retry later. The cause is logged under the traceId of this answer.",
+            statusCode: StatusCodes.Status503ServiceUnavailable, title: "The model provider is unavailable")
+        : TypedResults.Problem(
+            "The model provider refused or failed the call. The cause is logged under the traceId of this answer.",
+            statusCode: StatusCodes.Status502BadGateway, title: "The model provider failed");
 
     private static string ProblemText(Results<Ok<PredictResponse>, ValidationProblem, ProblemHttpResult> problem) => problem.Result switch
     {

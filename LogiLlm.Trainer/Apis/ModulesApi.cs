@@ -21,6 +21,7 @@ public static class ModulesApi
     public static IEndpointRouteBuilder MapModulesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/modules").WithTags("Registry");
+        var maxDocumentBytes = app.ServiceProvider.GetRequiredService<IOptions<RegistryOptions>>().Value.MaxDocumentBytes;
 
         api.MapGet("/", ListModules)
             .WithName("ListModules").WithSummary("Lists the modules in the registry with their aliases.");
@@ -31,6 +32,8 @@ public static class ModulesApi
         api.MapPost("/{name}/versions", ImportVersion)
             .WithName("ImportVersion").WithSummary("Imports a saved module file (ours or Python LogiLLM's) as a new version; the loader validates it and the registry stores it in the current format without credentials.")
             .Accepts<object>("application/json")
+            .WithRequestBodyLimit(maxDocumentBytes, $"{RegistryOptions.SectionName}:{nameof(RegistryOptions.MaxDocumentBytes)}")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .DisableAntiforgery();
         api.MapPost("/{name}/versions/{version}/derive", DeriveVersion)
             .WithName("DeriveVersion").WithSummary("Creates a new version from an existing one with config, instructions or demos changed, without re-training; its metadata.derived_from names the source and what changed.");
@@ -77,6 +80,11 @@ public static class ModulesApi
     internal static async Task<Results<Ok<ModuleVersions>, ProblemHttpResult>> ListVersions(
         string name, IModuleStore store, CancellationToken cancellationToken)
     {
+        if (!ModuleNames.IsValidName(name))
+        {
+            return TypedResults.Problem(InvalidName(name));
+        }
+
         var versions = await store.ListVersionsAsync(name, cancellationToken);
         if (versions.Count == 0)
         {
@@ -117,14 +125,10 @@ public static class ModulesApi
     {
         if (!ModuleNames.IsValidName(name))
         {
-            return TypedResults.Problem(Problem("Invalid module name", $"'{name}' is not a valid module name: use letters, digits, '.', '_' or '-'."));
+            return TypedResults.Problem(InvalidName(name));
         }
 
         var document = await ReadBodyAsync(request, options.Value.MaxDocumentBytes, cancellationToken);
-        if (document is null)
-        {
-            return TypedResults.Problem(Problem("Module file too large", $"The module file exceeds {options.Value.MaxDocumentBytes} bytes."));
-        }
 
         string canonical;
         try
@@ -132,7 +136,7 @@ public static class ModulesApi
             // Validate exactly as production will load it; nothing is written unless this succeeds. The registry keeps
             // the document as our saver writes it: current format, integrity digest, and no credential that an
             // uploaded file may carry.
-            var module = ModuleLoader.LoadFromString(document);
+            var module = ModuleLoader.LoadFromString(document, new LoadOptions { MaxBytes = options.Value.MaxDocumentBytes });
             canonical = ModuleSaver.SaveToString(module, files.Save);
         }
         catch (PersistenceException ex)
@@ -250,6 +254,11 @@ public static class ModulesApi
         string name, string alias, AliasRequest body, IModuleStore store, ModuleChangePublisher publisher, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
+        if (!ModuleNames.IsValidName(name))
+        {
+            errors["name"] = [InvalidName(name).Detail!];
+        }
+
         if (!ModuleNames.IsValidAlias(alias) || alias.All(char.IsAsciiDigit))
         {
             errors["alias"] = [$"'{alias}' is not a valid alias: use letters, digits, '.', '_' or '-', not only digits."];
@@ -278,7 +287,7 @@ public static class ModulesApi
         return TypedResults.Ok(new ModuleVersions(name, await store.ListVersionsAsync(name, cancellationToken), await store.GetAliasesAsync(name, cancellationToken)));
     }
 
-    private static async Task<string?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    private static async Task<string> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
@@ -287,7 +296,8 @@ public static class ModulesApi
         {
             if (buffer.Length + read > maxBytes)
             {
-                return null;
+                // Also enforced by the request body limit of the endpoint; this keeps the handler safe on its own.
+                throw new RequestBodyTooLargeException(new RequestBodyLimit(maxBytes, $"{RegistryOptions.SectionName}:{nameof(RegistryOptions.MaxDocumentBytes)}"));
             }
 
             buffer.Write(chunk, 0, read);
@@ -295,6 +305,9 @@ public static class ModulesApi
 
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
+
+    private static ProblemDetails InvalidName(string name) =>
+        Problem("Invalid module name", $"'{name}' is not a valid module name: use letters, digits, '.', '_' or '-' (at most {ModuleNames.MaxLength} characters, not starting with '.' or '-').");
 
     private static ProblemDetails UnknownModule(string name) =>
         Problem("Module not found", $"The registry has no module named '{name}'.", StatusCodes.Status404NotFound);

@@ -342,9 +342,13 @@ public sealed class TrainingJobValidator(ISampleDatasets samples, IOptions<Train
 
             if (NumericOptions.TryGetValue(name, out var range))
             {
-                if (!IsNumber(value) || Number(value!) < range.Min || Number(value!) > range.Max || (range.Integer && !IsIntegral(value!)))
+                // Integers are read as the runner reads them (GetValue<int>): 5.0 and 1e1 are not whole-number tokens.
+                var valid = range.Integer
+                    ? value is JsonValue integer && integer.GetValueKind() == JsonValueKind.Number && integer.TryGetValue<int>(out var whole) && whole >= range.Min && whole <= range.Max
+                    : IsNumber(value) && Number(value!) >= range.Min && Number(value!) <= range.Max;
+                if (!valid)
                 {
-                    error(key, $"'{name}' must be {(range.Integer ? "a whole number" : "a number")} from {range.Min.ToString(CultureInfo.InvariantCulture)} to {range.Max.ToString(CultureInfo.InvariantCulture)}.");
+                    error(key, $"'{name}' must be {(range.Integer ? "a whole number written without a fraction or exponent" : "a number")} from {range.Min.ToString(CultureInfo.InvariantCulture)} to {range.Max.ToString(CultureInfo.InvariantCulture)}.");
                     continue;
                 }
             }

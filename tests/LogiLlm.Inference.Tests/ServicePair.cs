@@ -15,6 +15,9 @@ public sealed class ServicePair : IDisposable
 {
     private readonly TrainerAppFactory _trainer;
     private readonly InferenceAppFactory _inference;
+    private readonly string _provider;
+    private readonly Action<IServiceCollection>? _inferenceServices;
+    private readonly IReadOnlyDictionary<string, string> _inferenceSettings;
 
     /// <param name="overHttp">
     /// When true, the trainer listens on a real loopback port and inference calls it over HTTP (as in production, so
@@ -22,10 +25,17 @@ public sealed class ServicePair : IDisposable
     /// </param>
     /// <param name="trainerSigningKey">ModuleSigning:Key of the trainer (null = none).</param>
     /// <param name="inferenceSigningKey">ModuleSigning:Key of inference (null = none).</param>
-    public ServicePair(bool overHttp = false, string? trainerSigningKey = null, string? inferenceSigningKey = null)
+    /// <param name="provider">The inference service's <c>Llm:Provider</c>.</param>
+    /// <param name="inferenceServices">Replacements of inference services (e.g. a failing provider).</param>
+    /// <param name="inferenceSettings">Further settings of the inference service.</param>
+    public ServicePair(bool overHttp = false, string? trainerSigningKey = null, string? inferenceSigningKey = null,
+        string provider = "mock", Action<IServiceCollection>? inferenceServices = null, IReadOnlyDictionary<string, string>? inferenceSettings = null)
     {
         TrainerSigningKey = trainerSigningKey;
         InferenceSigningKey = inferenceSigningKey;
+        _provider = provider;
+        _inferenceServices = inferenceServices;
+        _inferenceSettings = inferenceSettings ?? new Dictionary<string, string>();
         Redis = RedisServerProcess.Start();
         RegistryPath = Path.Combine(Path.GetTempPath(), "logillm-inference-tests", Guid.NewGuid().ToString("n"));
         _trainer = new TrainerAppFactory(this);
@@ -57,6 +67,9 @@ public sealed class ServicePair : IDisposable
 
     public HttpClient CreateInferenceClient() => _inference.CreateClient();
 
+    /// <summary>The inference service's container (after a client was created).</summary>
+    public IServiceProvider InferenceServices => _inference.Services;
+
     public void Dispose()
     {
         _inference.Dispose();
@@ -86,10 +99,20 @@ public sealed class ServicePair : IDisposable
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseSetting("ConnectionStrings:cache", pair.Redis.ConnectionString);
-            builder.UseSetting("Llm:Provider", "mock");
-            if (pair.InferenceSigningKey is { } key)
+            builder.UseSetting("Llm:Provider", pair._provider);
+            foreach (var (key, value) in pair._inferenceSettings)
             {
-                builder.UseSetting("ModuleSigning:Key", key);
+                builder.UseSetting(key, value);
+            }
+
+            if (pair._inferenceServices is { } replace)
+            {
+                builder.ConfigureTestServices(replace);
+            }
+
+            if (pair.InferenceSigningKey is { } signingKey)
+            {
+                builder.UseSetting("ModuleSigning:Key", signingKey);
             }
 
             if (pair.TrainerAddress is { } address)

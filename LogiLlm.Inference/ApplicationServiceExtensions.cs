@@ -1,5 +1,4 @@
 using LogiLlm.Hosting;
-using LogiLlm.Inference.Apis;
 using LogiLlm.Inference.Modules;
 using LogiLlm.LocalModel;
 using LogiLlm.Providers;
@@ -15,7 +14,6 @@ public static class ApplicationServiceExtensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<LlmSettings>().BindConfiguration(LlmSettings.SectionName);
-        builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         // "local" (the offline embedding model) is the default provider when no LLM is configured.
         builder.Services.AddLogiLlmConfiguredProvider(sp => sp.GetRequiredService<IOptions<LlmSettings>>().Value);
         // Load warnings (version, provider mismatch) of the modules it serves reach the service's logs.
@@ -28,7 +26,7 @@ public static class ApplicationServiceExtensions
             client.BaseAddress = new Uri(builder.Configuration["Trainer:BaseAddress"] ?? "http://trainer"));
 
         // Modules baked into the deployment (Inference:ModulesPath) are loaded at start-up and asked first.
-        builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName);
+        builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<BakedModules>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BakedModules>());
         builder.Services.AddSingleton<ModuleResolver>();

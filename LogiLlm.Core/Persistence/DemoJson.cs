@@ -33,7 +33,7 @@ internal static class DemoJson
             [K.Outputs] = WriteValues(demo.Outputs),
             [K.Score] = demo.Score,
             [K.Source] = demo.Source,
-            [K.Metadata] = demo.Metadata.DeepClone(),
+            [K.Metadata] = SecretFilter.ScrubMetadata(demo.Metadata),
         };
         if (demo.Timestamp is not null)
         {

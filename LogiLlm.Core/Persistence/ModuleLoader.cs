@@ -255,8 +255,15 @@ public static class ModuleLoader
         var moduleType = r.RequireString(node, K.ModuleType, path);
         _ = r.OptionalString(node, K.ModuleClass, path); // informational only: never used to find code
         var signatureObject = r.OptionalObject(node, K.Signature, path);
+        if (signatureObject is null && moduleType is "Predict" or "ChainOfThought")
+        {
+            // Without one the module would be built as "input -> output": another module than the one saved.
+            throw r.Fail($"Missing required object '{K.Signature}': a {moduleType} module is defined by its signature", JsonPaths.Property(path, K.Signature));
+        }
+
         var signature = signatureObject is null ? null : SignatureJson.Read(signatureObject, JsonPaths.Property(path, K.Signature), context);
         var config = r.OptionalObject(node, K.Config, path);
+        ConfigValidator.Check(config, JsonPaths.Property(path, K.Config), r);
         var metadata = r.OptionalObject(node, K.Metadata, path);
         var stateText = r.OptionalString(node, K.State, path);
         if (stateText is { Length: 0 })
@@ -407,6 +414,7 @@ public static class ModuleLoader
         var name = r.RequireString(providerObject, K.Name, providerPath);
         var model = r.OptionalString(providerObject, K.Model, providerPath) ?? string.Empty;
         var config = r.OptionalObject(providerObject, K.Config, providerPath);
+        ConfigValidator.Check(config, JsonPaths.Property(providerPath, K.Config), r);
         var providerClass = r.OptionalString(providerObject, K.ProviderClass, providerPath);
         var dropped = new List<string>();
 

@@ -256,7 +256,7 @@ public static class ModuleSaver
         target[K.ModuleClass] = module.GetType().FullName ?? module.GetType().Name;
         target[K.Signature] = module.Signature is null ? null : SignatureJson.Write(module.Signature);
         target[K.Config] = SecretFilter.ScrubConfig(module.Config, options.IncludeEndpoint);
-        target[K.Metadata] = module.Metadata.DeepClone();
+        target[K.Metadata] = SecretFilter.ScrubMetadata(module.Metadata);
         target[K.State] = module.State.Value;
         target[K.DemoManager] = DemoJson.WriteManager(module.DemoManager);
         var custom = new JsonObject();

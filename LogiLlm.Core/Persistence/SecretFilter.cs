@@ -1,5 +1,7 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace LogiLlm.Persistence;
 
@@ -8,7 +10,7 @@ namespace LogiLlm.Persistence;
 /// Provider configs are filtered by an allowlist of model parameters; module and adapter configs by a
 /// credential denylist applied at every nesting level. Endpoints are kept only when explicitly allowed.
 /// </summary>
-public static class SecretFilter
+public static partial class SecretFilter
 {
     /// <summary>Model parameters that may be saved in <c>provider_config.config</c>.</summary>
     public static IReadOnlySet<string> SafeProviderKeys { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
@@ -58,8 +60,15 @@ public static class SecretFilter
         [
             "secret", "password", "passwd", "passphrase", "pwd", "header", "cookie", "connectionstring", "connstr",
             "credential", "bearer", "certificate", "privatekey", "accesskey", "session", "jwt", "apikey",
+            "sharedaccesssignature", "sasurl", "sasuri", "passcode", "signingkey", "clientsecret",
         ];
-        return fragments.Any(f => k.Contains(f, StringComparison.Ordinal)) || k is "pat" or "dsn" or "sas";
+        if (fragments.Any(f => k.Contains(f, StringComparison.Ordinal)) || k is "pat" or "dsn" or "sas")
+        {
+            return true;
+        }
+
+        // Short words that are credentials only as a whole word of the key: "db_pass", "userPw", "sas_url", "sig".
+        return Words(key).Any(w => w is "pass" or "pw" or "pwd" or "sig" or "sas" or "pat" or "otp");
     }
 
     /// <summary>True when a string value looks like a credential whatever its key (bearer tokens, connection strings, API keys).</summary>
@@ -86,8 +95,37 @@ public static class SecretFilter
 
         // scheme://user:password@host
         var scheme = lower.IndexOf("://", StringComparison.Ordinal);
-        return scheme > 0 && lower.IndexOf('@', scheme) > scheme && lower.IndexOf(':', scheme + 3) is var colon && colon > 0 && colon < lower.IndexOf('@', scheme);
+        if (scheme > 0 && lower.IndexOf('@', scheme) > scheme && lower.IndexOf(':', scheme + 3) is var colon && colon > 0 && colon < lower.IndexOf('@', scheme))
+        {
+            return true;
+        }
+
+        // A signed URL (Azure SAS "?sv=...&sig=...", S3 "X-Amz-Signature=") carries its credential in the query.
+        if (lower.Contains("?sig=", StringComparison.Ordinal) || lower.Contains("&sig=", StringComparison.Ordinal)
+            || lower.Contains("x-amz-signature=", StringComparison.Ordinal) || lower.Contains("x-goog-signature=", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        // Well-known key shapes anywhere in the text (not only at its start): "my key is sk-live-...".
+        return KeyShapePattern().IsMatch(v);
     }
+
+    /// <summary>Shapes of provider keys and tokens: OpenAI/Stripe, Google, AWS, JWT, Hugging Face, GitHub, GitLab, Slack, PEM.</summary>
+    [GeneratedRegex(
+        @"(?:\bsk-[A-Za-z0-9_\-]{8,}|\b[sr]k_(?:live|test)_[A-Za-z0-9]{8,}|\bAIza[0-9A-Za-z_\-]{30,}|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"
+        + @"|\beyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{5,}|\bhf_[A-Za-z0-9]{20,}|\bgithub_pat_[A-Za-z0-9_]{20,}"
+        + @"|\bgh[pousr]_[A-Za-z0-9]{20,}|\bglpat-[A-Za-z0-9_\-]{20,}|\bxox[abprse]-[A-Za-z0-9\-]{10,}|-----BEGIN [A-Z ]*PRIVATE KEY-----"
+        + @"|\bBearer\s+[A-Za-z0-9._~+/=\-]{8,})",
+        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    private static partial Regex KeyShapePattern();
+
+    /// <summary>
+    /// A copy of a free-form map (module, demo, signature or field <c>metadata</c>) without credential-like keys or
+    /// values at any depth; network locations are kept (they are not secrets unless they carry one).
+    /// </summary>
+    public static JsonObject ScrubMetadata(IEnumerable<KeyValuePair<string, JsonNode?>>? metadata, ICollection<string>? dropped = null, string prefix = "") =>
+        ScrubConfig(metadata, includeEndpoint: true, dropped, prefix);
 
     /// <summary>
     /// The provider config to save or load: allowlisted model parameters whose values contain no credential,
@@ -188,8 +226,50 @@ public static class SecretFilter
         _ => false,
     };
 
-    private static string Normalize(string key)
+    /// <summary>The words of a key after NFKC normalization: "db_pass" → db, pass; "userPw" → user, pw; "ｐａｓｓ" → pass.</summary>
+    private static IEnumerable<string> Words(string key)
     {
+        var text = Fold(key);
+        var word = new StringBuilder();
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            var boundary = !char.IsLetterOrDigit(c) || (char.IsUpper(c) && i > 0 && char.IsLower(text[i - 1]));
+            if (boundary && word.Length > 0)
+            {
+                yield return word.ToString();
+                word.Clear();
+            }
+
+            if (char.IsLetterOrDigit(c))
+            {
+                word.Append(char.ToLowerInvariant(c));
+            }
+        }
+
+        if (word.Length > 0)
+        {
+            yield return word.ToString();
+        }
+    }
+
+    /// <summary>NFKC, so that full-width or ligature spellings (ｐａｓｓｗｏｒｄ) compare as their ASCII letters.</summary>
+    private static string Fold(string key)
+    {
+        try
+        {
+            return key.IsNormalized(NormalizationForm.FormKC) ? key : key.Normalize(NormalizationForm.FormKC);
+        }
+        catch (ArgumentException)
+        {
+            // Lone surrogates cannot be normalized; compare the text as it is.
+            return key;
+        }
+    }
+
+    private static string Normalize(string rawKey)
+    {
+        var key = Fold(rawKey);
         Span<char> buffer = key.Length <= 256 ? stackalloc char[key.Length] : new char[key.Length];
         var n = 0;
         foreach (var c in key)

@@ -25,7 +25,7 @@ internal static class SignatureJson
         {
             [K.Type] = signature.Type,
             [K.Instructions] = signature.Instructions,
-            [K.Metadata] = signature.Metadata,
+            [K.Metadata] = SecretFilter.ScrubMetadata(signature.Metadata),
             [K.InputFields] = inputs,
             [K.OutputFields] = outputs,
         };
@@ -39,8 +39,8 @@ internal static class SignatureJson
         [K.Description] = field.Description,
         [K.Required] = field.Required,
         [K.Default] = field.Default?.DeepClone(),
-        [K.Constraints] = field.Constraints.DeepClone(),
-        [K.Metadata] = field.Metadata.DeepClone(),
+        [K.Constraints] = SecretFilter.ScrubMetadata(field.Constraints),
+        [K.Metadata] = SecretFilter.ScrubMetadata(field.Metadata),
     };
 
     public static Signature Read(JsonObject obj, string path, LoadContext context)
@@ -65,12 +65,9 @@ internal static class SignatureJson
     {
         var r = context.Reader;
         var path = JsonPaths.Property(parentPath, key);
-        var map = r.OptionalObject(signature, key, parentPath);
+        // Absent or null would read as no fields (and LogiLLM then makes "input -> output"): refuse rather than guess.
+        var map = r.RequireObject(signature, key, parentPath);
         var result = new List<FieldSpec>();
-        if (map is null)
-        {
-            return result;
-        }
 
         foreach (var (name, node) in map)
         {

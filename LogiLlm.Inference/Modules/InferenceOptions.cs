@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace LogiLlm.Inference.Modules;
 
 /// <summary>The inference service's own settings (<c>Inference</c> section).</summary>
@@ -12,4 +14,12 @@ public sealed class InferenceOptions
     /// loaded and validated at start-up. Relative paths are resolved against the content root. Empty = none.
     /// </summary>
     public string? ModulesPath { get; set; }
+
+    /// <summary>Largest body of a predict or prompt request, in bytes (1 MiB); past it the answer is 413.</summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Largest body of a batch request, in bytes (8 MiB); past it the answer is 413.</summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxBatchRequestBodyBytes { get; set; } = 8 * 1024 * 1024;
 }

@@ -1,10 +1,8 @@
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Threading.Channels;
 using LogiLlm.Trainer.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace LogiLlm.Trainer.Apis;
@@ -12,9 +10,6 @@ namespace LogiLlm.Trainer.Apis;
 /// <summary>Training jobs: create (queued in Redis, run by any trainer replica), follow, cancel.</summary>
 public static class TrainingJobsApi
 {
-    /// <summary>How often a server-sent event stream re-reads the job when no change is announced.</summary>
-    private static readonly TimeSpan EventPollInterval = TimeSpan.FromSeconds(1);
-
     /// <summary>Maps <c>/api/training-jobs</c>.</summary>
     public static IEndpointRouteBuilder MapTrainingJobsApi(this IEndpointRouteBuilder app)
     {
@@ -28,7 +23,8 @@ public static class TrainingJobsApi
         api.MapGet("/{id}", GetJob)
             .WithName("GetTrainingJob").WithSummary("Status, progress, result or error of a training job.");
         api.MapGet("/{id}/events", FollowJob)
-            .WithName("FollowTrainingJob").WithSummary("Server-sent events: the job after every state or progress change, until it finishes.");
+            .WithName("FollowTrainingJob").WithSummary("Server-sent events: the job after every state or progress change, until it finishes; heartbeat comments while quiet; the stream ends after TrainingJobs:MaxEventStreamLifetime.")
+            .Produces<TrainingJob>(StatusCodes.Status200OK, "text/event-stream");
         api.MapDelete("/{id}", CancelJob)
             .WithName("CancelTrainingJob").WithSummary("Cancels a job: a queued one at once, a running one as soon as its worker sees the request.");
 
@@ -79,11 +75,25 @@ public static class TrainingJobsApi
             ? TypedResults.Ok(job)
             : TypedResults.Problem(UnknownJob(id));
 
-    internal static async Task<Results<ServerSentEventsResult<TrainingJob>, ProblemHttpResult>> FollowJob(
-        string id, [AsParameters] TrainingJobServices services, CancellationToken cancellationToken) =>
-        await services.Jobs.GetAsync(id, cancellationToken) is null
-            ? TypedResults.Problem(UnknownJob(id))
-            : TypedResults.ServerSentEvents(Follow(id, services.Jobs, services.Redis, cancellationToken));
+    internal static async Task<Results<TrainingJobEventStream, ProblemHttpResult>> FollowJob(
+        string id, [AsParameters] TrainingJobServices services, EventStreamSlots slots, IOptions<TrainingJobOptions> options, HttpResponse response, CancellationToken cancellationToken)
+    {
+        if (await services.Jobs.GetAsync(id, cancellationToken) is null)
+        {
+            return TypedResults.Problem(UnknownJob(id));
+        }
+
+        if (slots.TryTake() is not { } slot)
+        {
+            response.Headers.RetryAfter = "5";
+            return TypedResults.Problem(
+                title: "Too many event streams",
+                detail: $"This trainer serves at most {options.Value.MaxConcurrentEventStreams} event streams at a time ({TrainingJobOptions.SectionName}:{nameof(TrainingJobOptions.MaxConcurrentEventStreams)}); retry shortly, or poll GET /api/training-jobs/{id}.",
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        return new TrainingJobEventStream(id, services.Jobs, services.Redis, options.Value, slot);
+    }
 
     internal static async Task<Results<Ok<TrainingJob>, Accepted<TrainingJob>, ProblemHttpResult>> CancelJob(
         string id, [AsParameters] TrainingJobServices services, CancellationToken cancellationToken)
@@ -105,49 +115,6 @@ public static class TrainingJobsApi
                 Status = StatusCodes.Status409Conflict,
             }),
         };
-    }
-
-    /// <summary>The job now, then again after each announced (or polled) change, until it is terminal.</summary>
-    private static async IAsyncEnumerable<SseItem<TrainingJob>> Follow(
-        string id, TrainingJobStore jobs, IConnectionMultiplexer redis, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        Action<RedisChannel, RedisValue> onChange = (_, _) => changed.Writer.TryWrite(true);
-        var subscriber = redis.GetSubscriber();
-        var channel = jobs.EventsChannel(id);
-        await subscriber.SubscribeAsync(channel, onChange);
-        try
-        {
-            // Read after subscribing so that no change falls between the read and the subscription.
-            var lastRevision = -1L;
-            while (await jobs.GetAsync(id, cancellationToken) is { } job)
-            {
-                if (job.Revision != lastRevision)
-                {
-                    lastRevision = job.Revision;
-                    yield return new SseItem<TrainingJob>(job, job.Status) { EventId = job.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-                }
-
-                if (job.IsTerminal)
-                {
-                    yield break;
-                }
-
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                wait.CancelAfter(EventPollInterval);
-                try
-                {
-                    await changed.Reader.ReadAsync(wait.Token);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                }
-            }
-        }
-        finally
-        {
-            await subscriber.UnsubscribeAsync(channel, onChange);
-        }
     }
 
     /// <summary>Jobs live in the cache: while it is unreachable the API answers 503 with the cause, not 500.</summary>

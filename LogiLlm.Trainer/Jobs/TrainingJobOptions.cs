@@ -42,6 +42,16 @@ public sealed class TrainingJobOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int MaxExamples { get; set; } = 10_000;
 
+    /// <summary>How often a job's event stream sends a heartbeat comment while nothing changes.</summary>
+    public TimeSpan EventHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Longest life of one event stream; the client reconnects (with <c>Last-Event-ID</c>) to keep following.</summary>
+    public TimeSpan MaxEventStreamLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Most event streams open at once on this replica; past it the answer is 503 with <c>Retry-After</c>.</summary>
+    [Range(1, 100_000)]
+    public int MaxConcurrentEventStreams { get; set; } = 100;
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -55,7 +65,7 @@ public sealed class TrainingJobOptions : IValidatableObject
             yield return new ValidationResult("LeaseRenewInterval must be positive and at most half of LeaseDuration.", [nameof(LeaseRenewInterval)]);
         }
 
-        foreach (var (name, value) in new[] { (nameof(ReaperInterval), ReaperInterval), (nameof(PollInterval), PollInterval), (nameof(ProgressInterval), ProgressInterval), (nameof(Retention), Retention) })
+        foreach (var (name, value) in new[] { (nameof(ReaperInterval), ReaperInterval), (nameof(PollInterval), PollInterval), (nameof(ProgressInterval), ProgressInterval), (nameof(Retention), Retention), (nameof(EventHeartbeatInterval), EventHeartbeatInterval), (nameof(MaxEventStreamLifetime), MaxEventStreamLifetime) })
         {
             if (value <= TimeSpan.Zero)
             {

@@ -26,6 +26,7 @@ public static class TrainingJobServiceExtensions
         builder.Services.AddSingleton<TrainingMetrics>();
         builder.Services.AddSingleton<TrainingJobStore>();
         builder.Services.AddSingleton<TrainingJobValidator>();
+        builder.Services.AddSingleton<LogiLlm.Trainer.Apis.EventStreamSlots>();
         builder.Services.AddSingleton<TrainingJobWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TrainingJobWorker>());
         return builder;

@@ -263,7 +263,8 @@ public sealed class TrainingJobWorker(
 
     private static string Describe(Exception ex) => ex switch
     {
-        LogiLlm.Providers.ProviderException => $"The model provider failed: {ex.Message}",
+        // The provider's text names its account; it is in the log of this failure, not in the job callers read.
+        LogiLlm.Providers.ProviderException provider => $"The model provider failed{(provider.StatusCode is { } status ? $" with status {status}" : "")}; the cause is in the trainer's log.",
         PersistenceException => $"The optimized module could not be saved: {ex.Message}",
         _ => ex.Message,
     };

@@ -18,6 +18,7 @@ public sealed class ServicePair : IDisposable
     private readonly string _provider;
     private readonly Action<IServiceCollection>? _inferenceServices;
     private readonly IReadOnlyDictionary<string, string> _inferenceSettings;
+    private readonly IReadOnlyDictionary<string, string> _trainerSettings;
 
     /// <param name="overHttp">
     /// When true, the trainer listens on a real loopback port and inference calls it over HTTP (as in production, so
@@ -29,10 +30,12 @@ public sealed class ServicePair : IDisposable
     /// <param name="inferenceServices">Replacements of inference services (e.g. a failing provider).</param>
     /// <param name="inferenceSettings">Further settings of the inference service.</param>
     public ServicePair(bool overHttp = false, string? trainerSigningKey = null, string? inferenceSigningKey = null,
-        string provider = "mock", Action<IServiceCollection>? inferenceServices = null, IReadOnlyDictionary<string, string>? inferenceSettings = null)
+        string provider = "mock", Action<IServiceCollection>? inferenceServices = null, IReadOnlyDictionary<string, string>? inferenceSettings = null,
+        IReadOnlyDictionary<string, string>? trainerSettings = null)
     {
         TrainerSigningKey = trainerSigningKey;
         InferenceSigningKey = inferenceSigningKey;
+        _trainerSettings = trainerSettings ?? new Dictionary<string, string>();
         _provider = provider;
         _inferenceServices = inferenceServices;
         _inferenceSettings = inferenceSettings ?? new Dictionary<string, string>();
@@ -87,9 +90,14 @@ public sealed class ServicePair : IDisposable
         {
             builder.UseSetting("ConnectionStrings:cache", pair.Redis.ConnectionString);
             builder.UseSetting("Registry:Path", pair.RegistryPath);
-            if (pair.TrainerSigningKey is { } key)
+            foreach (var (key, value) in pair._trainerSettings)
             {
-                builder.UseSetting("ModuleSigning:Key", key);
+                builder.UseSetting(key, value);
+            }
+
+            if (pair.TrainerSigningKey is { } signingKey)
+            {
+                builder.UseSetting("ModuleSigning:Key", signingKey);
             }
         }
     }

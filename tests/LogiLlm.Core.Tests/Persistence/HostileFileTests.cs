@@ -261,7 +261,7 @@ public class HostileFileTests
         Assert.Contains("depth", e.Message, StringComparison.OrdinalIgnoreCase);
 
         // Within the limit, nesting is fine; past a configured smaller limit it is not.
-        var nested = "{\"module_type\": \"Predict\", \"metadata\": {\"a\": " + new string('[', 40) + new string(']', 40) + "}}";
+        var nested = "{\"module_type\": \"Predict\", \"signature\": {\"input_fields\": {}, \"output_fields\": {\"y\": {\"python_type\": \"str\"}}}, \"metadata\": {\"a\": " + new string('[', 40) + new string(']', 40) + "}}";
         Assert.NotNull(ModuleLoader.LoadFromString(nested, Options));
         AssertFails(nested, new LoadOptions { MaxDepth = 16 });
     }
@@ -401,5 +401,117 @@ public class HostileFileTests
         {
             current[(int)segments[^1]] = value;
         }
+    }
+
+    private static string PythonFixture(string name) => File.ReadAllText(Fixture(name));
+
+    private static string Edit(string json, Action<JsonObject> edit)
+    {
+        var root = JsonNode.Parse(json)!.AsObject();
+        edit(root);
+        return root.ToJsonString();
+    }
+
+    [Theory]
+    [InlineData("basic.json")]
+    [InlineData("chain_of_thought.json")]
+    public void A_predict_file_without_a_signature_fails_instead_of_loading_as_input_to_output(string fixture)
+    {
+        var removed = AssertFails(Edit(PythonFixture(fixture), root => root.Remove("signature")));
+        var nulled = AssertFails(Edit(PythonFixture(fixture), root => root["signature"] = null));
+
+        Assert.All(new[] { removed, nulled }, e => Assert.Equal("$.signature", e.JsonPath));
+    }
+
+    [Theory]
+    [InlineData("input_fields", true)]
+    [InlineData("input_fields", false)]
+    [InlineData("output_fields", true)]
+    [InlineData("output_fields", false)]
+    public void A_signature_with_a_null_or_missing_field_map_fails_naming_it(string map, bool asNull)
+    {
+        var json = Edit(PythonFixture("optimized.json"), root =>
+        {
+            var signature = root["signature"]!.AsObject();
+            if (asNull)
+            {
+                signature[map] = null;
+            }
+            else
+            {
+                signature.Remove(map);
+            }
+        });
+
+        Assert.Equal($"$.signature.{map}", AssertFails(json).JsonPath);
+    }
+
+    [Fact]
+    public void A_signature_with_empty_input_fields_still_loads()
+    {
+        var module = ModuleLoader.LoadFromString(Edit(PythonFixture("basic.json"), root => root["signature"]!["input_fields"] = new JsonObject()), Options);
+
+        Assert.Empty(module.Signature!.InputFields);
+    }
+
+    [Theory]
+    [InlineData("temperature", "\"hot\"")]
+    [InlineData("temperature", "-0.5")]
+    [InlineData("temperature", "1e309")]
+    [InlineData("max_tokens", "3e9")]
+    [InlineData("max_tokens", "150.5")]
+    [InlineData("max_tokens", "0")]
+    [InlineData("max_tokens", "3000000000")]
+    [InlineData("max_tokens", "\"150\"")]
+    [InlineData("top_p", "1.5")]
+    [InlineData("top_p", "[0.5]")]
+    [InlineData("top_k", "-1")]
+    [InlineData("seed", "\"x\"")]
+    [InlineData("seed", "1.5")]
+    [InlineData("stop", "42")]
+    [InlineData("stop", "[\"a\", 1]")]
+    [InlineData("frequency_penalty", "3")]
+    [InlineData("presence_penalty", "{}")]
+    [InlineData("logprobs", "\"yes\"")]
+    public void A_badly_typed_or_out_of_range_config_value_fails_naming_its_json_path(string key, string value)
+    {
+        var module = Edit(PythonFixture("optimized.json"), root => root["config"]![key] = JsonNode.Parse(value));
+        var provider = Edit(PythonFixture("provider.json"), root => root["provider_config"]!["config"]![key] = JsonNode.Parse(value));
+
+        Assert.Equal($"$.config.{key}", AssertFails(module).JsonPath);
+        Assert.Equal($"$.provider_config.config.{key}", AssertFails(provider).JsonPath);
+    }
+
+    [Theory]
+    [InlineData("temperature", "0")]
+    [InlineData("temperature", "2")]
+    [InlineData("max_tokens", "1")]
+    [InlineData("top_p", "1")]
+    [InlineData("stop", "\"\\n\"")]
+    [InlineData("stop", "[\"a\", \"b\"]")]
+    [InlineData("seed", "-3")]
+    [InlineData("custom_setting", "\"anything\"")]
+    public void Well_typed_config_values_at_the_edges_of_their_range_load(string key, string value)
+    {
+        var module = ModuleLoader.LoadFromString(Edit(PythonFixture("optimized.json"), root => root["config"]![key] = JsonNode.Parse(value)), Options);
+
+        Assert.Equal(JsonNode.Parse(value)!.ToJsonString(), module.Config[key]!.ToJsonString());
+        _ = ((Predict)module).BuildChatOptions();
+    }
+
+    [Theory]
+    [InlineData("type", 33)]
+    [InlineData("type", 7000)]
+    [InlineData("python_type", 33)]
+    [InlineData("python_type", 7000)]
+    public void A_deep_type_expression_fails_with_a_PersistenceException_without_recursing(string key, int depth)
+    {
+        var type = string.Concat(Enumerable.Repeat("list[", depth)) + "str" + new string(']', depth);
+        var json = Edit(PythonFixture("basic.json"), root => root["signature"]!["input_fields"]!["email"]![key] = type);
+
+        var e = AssertFails(json);
+
+        Assert.StartsWith("$.signature.input_fields.email.", e.JsonPath, StringComparison.Ordinal);
+        Assert.True(e.Message.Length < 1000, "The message must not echo the whole hostile expression.");
     }
 }

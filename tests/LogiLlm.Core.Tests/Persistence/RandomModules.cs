@@ -55,7 +55,9 @@ internal sealed class RandomModules(int seed)
         {
             module.Config[key] = key switch
             {
-                "temperature" or "top_p" or "presence_penalty" => Math.Round(_random.NextDouble() * 2, _random.Next(1, 16)),
+                // Within the ranges the loader accepts (temperature and penalties 0-2, top_p 0-1).
+                "temperature" or "presence_penalty" => Math.Round(_random.NextDouble() * 2, _random.Next(1, 16)),
+                "top_p" => Math.Round(_random.NextDouble(), _random.Next(1, 16)),
                 "max_tokens" or "seed" => _random.Next(1, 100_000),
                 "stop" => new JsonArray(Texts.Take(_random.Next(1, 3)).Select(t => (JsonNode?)t).ToArray()),
                 _ => Json(2),

@@ -21,7 +21,7 @@ public sealed class AdminKeyAuthenticationHandler(
     /// <summary>True when the request carries a key for this scheme (else the cookie decides).</summary>
     public static bool CarriesKey(HttpRequest request) =>
         request.Headers.ContainsKey(ApiKeyHeader)
-        || request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+        || request.Headers.Authorization.ToString().StartsWith("Bearer", StringComparison.OrdinalIgnoreCase);
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -37,7 +37,7 @@ public sealed class AdminKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        if (!AdminKey.Matches(presented, access.Value.AdminApiKey))
+        if (!access.Value.Accepts(presented))
         {
             return Task.FromResult(AuthenticateResult.Fail("The key is not the admin key."));
         }
@@ -50,6 +50,7 @@ public sealed class AdminKeyAuthenticationHandler(
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        return Task.CompletedTask;
+        // A body of our own, so that the status code page does not answer a missing key with "not found".
+        return Response.WriteAsJsonAsync(new { title = "The admin key is required", status = 401 });
     }
 }

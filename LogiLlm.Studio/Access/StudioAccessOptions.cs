@@ -1,17 +1,28 @@
 namespace LogiLlm.Studio.Access;
 
 /// <summary>
-/// Who may use the Studio (<c>Auth</c> section). With an admin key, the Studio is closed: people sign in with the key
-/// (a cookie), automation sends <c>Authorization: Bearer &lt;key&gt;</c>; the key is also what the Studio sends to
-/// the trainer and inference. Without one (a local run), it is open, like the services' local run.
+/// Who may use the Studio (<c>Auth:ApiKeys</c>, the section the services read too). With admin keys, the Studio is
+/// closed: people sign in with one (a cookie), automation sends <c>Authorization: Bearer &lt;key&gt;</c>; the first key
+/// is what the Studio sends to the trainer and inference. Without one (a local run), it is open, like the services'
+/// local run.
 /// </summary>
 public sealed class StudioAccessOptions
 {
-    public const string Section = "Auth";
+    public const string Section = "Auth:ApiKeys";
 
-    /// <summary>The admin API key (a secret parameter of the AppHost, never a file).</summary>
-    public string? AdminApiKey { get; set; }
+    /// <summary>The admin API keys, comma-separated for rotation (a secret parameter of the AppHost, never a file).</summary>
+    public string? Admin { get; set; }
+
+    /// <summary>The admin keys, in order.</summary>
+    public IReadOnlyList<string> AdminKeys =>
+        (Admin ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>True when a key is configured and every page needs it.</summary>
-    public bool IsClosed => !string.IsNullOrEmpty(AdminApiKey);
+    public bool IsClosed => AdminKeys.Count > 0;
+
+    /// <summary>The key the Studio presents to the services, or null.</summary>
+    public string? ForwardedKey => AdminKeys.Count > 0 ? AdminKeys[0] : null;
+
+    /// <summary>True when <paramref name="presented"/> is one of the admin keys (compared in constant time).</summary>
+    public bool Accepts(string? presented) => AdminKeys.Aggregate(false, (found, key) => AdminKey.Matches(presented, key) | found);
 }

@@ -77,6 +77,9 @@ public sealed class ModuleDocument
 
     public string? TrainingJobId => Text(_root["metadata"]?["training_job"]?["id"]);
 
+    /// <summary>The version this one was derived from (<c>name@N</c>, <c>metadata.derived_from.source</c>), if any.</summary>
+    public string? DerivedFrom => Text(_root["metadata"]?["derived_from"]?["source"]);
+
     /// <summary>The optimizer of the module this one was optimized from, when it was optimized before.</summary>
     public string? ParentOptimizer => Text(Lineage?["previous"]?["optimizer"]);
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
@@ -47,6 +48,8 @@ public sealed class StudioAppFixture : IAsyncLifetime
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
         }
 
+        // Pages wait on a shared, busy machine (a model call, a training job): assertions get the same patience as requests.
+        Assertions.SetDefaultExpectTimeout(60_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -76,6 +79,52 @@ public sealed class StudioAppFixture : IAsyncLifetime
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         output.WriteLine($"screenshot: {path}");
         return path;
+    }
+
+    private readonly SemaphoreSlim _twoVersionsGate = new(1, 1);
+    private string? _twoVersions;
+
+    /// <summary>
+    /// One module trained twice on the emails sample (v1 with 8 demos, v2 with 16, same seed, so v2 adds 8), made once
+    /// for the tests that read or move its versions.
+    /// </summary>
+    public async Task<string> TwoVersionModuleAsync(CancellationToken cancellationToken)
+    {
+        await _twoVersionsGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_twoVersions is null)
+            {
+                var name = await TrainAsync("versions", maxDemos: 8, cancellationToken);
+                await TrainAsync("versions", maxDemos: 16, cancellationToken, name);
+                _twoVersions = name;
+            }
+
+            return _twoVersions;
+        }
+        finally
+        {
+            _twoVersionsGate.Release();
+        }
+    }
+
+    /// <summary>Trains a module on the emails sample through the trainer's API and waits until the job succeeded.</summary>
+    public async Task<string> TrainAsync(string prefix, int maxDemos, CancellationToken cancellationToken, string? name = null)
+    {
+        using var trainer = App.CreateHttpClient("trainer");
+        name ??= $"{prefix}-{Guid.NewGuid():n}"[..20];
+        var id = await TrainingJobsApiClient.CreateAsync(trainer, new JsonObject
+        {
+            ["module"] = name,
+            ["signature"] = "email: str -> category: str",
+            ["instructions"] = "Classify customer emails by category",
+            ["sampleDataset"] = "emails",
+            ["optimizer"] = new JsonObject { ["type"] = "labeled-few-shot", ["maxDemos"] = maxDemos, ["seed"] = 7 },
+            ["metric"] = new JsonObject { ["type"] = "accuracy", ["key"] = "category" },
+        }, cancellationToken);
+        var events = await TrainingJobsApiClient.FollowAsync(trainer, id, cancellationToken);
+        Assert.Equal("succeeded", events[^1].Event);
+        return name;
     }
 
     public async Task DisposeAsync()

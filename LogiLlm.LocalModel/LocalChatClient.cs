@@ -44,7 +44,7 @@ public sealed class LocalChatClient : CompletionChatClient
 
         // Embedding is CPU work: keep it off the caller's thread so concurrent callers overlap.
         var answer = await Task.Run(
-            () => NearestDemoAnswerer.Answer(PromptReader.Read(list), _options.Embedder ?? SentenceEmbedder.Shared, _options, cancellationToken),
+            () => NearestDemoAnswerer.Answer(PromptReader.Read(list), _options.Embedder ?? SentenceEmbedder.SharedFor(_options.Network), _options, cancellationToken),
             cancellationToken).ConfigureAwait(false);
 
         var inputTokens = list.Sum(m => TokenCounter.Count(m.Text));

@@ -23,6 +23,9 @@ public sealed class LocalModelOptions
     /// <summary>Reply value for free-text outputs that no demo answers (see <see cref="DefaultNoAnswerText"/>).</summary>
     public string NoAnswerText { get; set; } = DefaultNoAnswerText;
 
-    /// <summary>The embedding network; null uses the process-wide <see cref="SentenceEmbedder.Shared"/> (loaded on first request).</summary>
+    /// <summary>The network used when <see cref="Embedder"/> is null (default <see cref="EmbeddingNetwork.MiniLM"/>).</summary>
+    public EmbeddingNetwork Network { get; set; } = EmbeddingNetwork.MiniLM;
+
+    /// <summary>The embedding network; null uses the process-wide <see cref="SentenceEmbedder.SharedFor"/> of <see cref="Network"/> (loaded on first request).</summary>
     public SentenceEmbedder? Embedder { get; set; }
 }

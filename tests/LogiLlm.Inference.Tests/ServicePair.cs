@@ -22,10 +22,12 @@ public sealed class ServicePair : IDisposable
     /// </param>
     /// <param name="trainerSigningKey">ModuleSigning:Key of the trainer (null = none).</param>
     /// <param name="inferenceSigningKey">ModuleSigning:Key of inference (null = none).</param>
-    public ServicePair(bool overHttp = false, string? trainerSigningKey = null, string? inferenceSigningKey = null)
+    /// <param name="inferenceProvider">The provider inference serves with (<c>mock</c> by default; <c>local</c> for the offline model).</param>
+    public ServicePair(bool overHttp = false, string? trainerSigningKey = null, string? inferenceSigningKey = null, string inferenceProvider = "mock")
     {
         TrainerSigningKey = trainerSigningKey;
         InferenceSigningKey = inferenceSigningKey;
+        InferenceProvider = inferenceProvider;
         Redis = RedisServerProcess.Start();
         RegistryPath = Path.Combine(Path.GetTempPath(), "logillm-inference-tests", Guid.NewGuid().ToString("n"));
         _trainer = new TrainerAppFactory(this);
@@ -47,6 +49,8 @@ public sealed class ServicePair : IDisposable
     public Uri? TrainerAddress { get; }
 
     public RedisServerProcess Redis { get; }
+
+    public string InferenceProvider { get; }
 
     public string RegistryPath { get; }
 
@@ -86,7 +90,7 @@ public sealed class ServicePair : IDisposable
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseSetting("ConnectionStrings:cache", pair.Redis.ConnectionString);
-            builder.UseSetting("Llm:Provider", "mock");
+            builder.UseSetting("Llm:Provider", pair.InferenceProvider);
             if (pair.InferenceSigningKey is { } key)
             {
                 builder.UseSetting("ModuleSigning:Key", key);

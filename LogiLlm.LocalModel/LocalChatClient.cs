@@ -14,11 +14,14 @@ namespace LogiLlm.LocalModel;
 /// </summary>
 public sealed class LocalChatClient : CompletionChatClient
 {
-    /// <summary>Response property: how the answer was chosen ("centroid", "nearest-demo", "label-name", "none").</summary>
+    /// <summary>Response property: how the answer was chosen ("prototype", "centroid", "nearest-demo", "label-name", "none").</summary>
     public const string MethodProperty = "logillm.local.method";
 
     /// <summary>Response property: cosine similarity of the input to what was chosen.</summary>
     public const string SimilarityProperty = "logillm.local.similarity";
+
+    /// <summary>Response property: the model's confidence in its first choice, in [0, 1] (absent when it chose nothing).</summary>
+    public const string ConfidenceProperty = "logillm.local.confidence";
 
     private readonly LocalModelOptions _options;
 
@@ -41,11 +44,21 @@ public sealed class LocalChatClient : CompletionChatClient
 
         // Embedding is CPU work: keep it off the caller's thread so concurrent callers overlap.
         var answer = await Task.Run(
-            () => NearestDemoAnswerer.Answer(PromptReader.Read(list), _options.Embedder ?? SentenceEmbedder.Shared, _options, cancellationToken),
+            () => NearestDemoAnswerer.Answer(PromptReader.Read(list), _options.Embedder ?? SentenceEmbedder.SharedFor(_options.Network), _options, cancellationToken),
             cancellationToken).ConfigureAwait(false);
 
         var inputTokens = list.Sum(m => TokenCounter.Count(m.Text));
         var outputTokens = TokenCounter.Count(answer.Reply);
+        var properties = new AdditionalPropertiesDictionary
+        {
+            [MethodProperty] = answer.Method,
+            [SimilarityProperty] = Math.Round(answer.Similarity, 4).ToString(CultureInfo.InvariantCulture),
+        };
+        if (answer.Confidence is { } confidence)
+        {
+            properties[ConfidenceProperty] = Math.Round(confidence, 4).ToString(CultureInfo.InvariantCulture);
+        }
+
         return new ChatResponse(new ChatMessage(ChatRole.Assistant, answer.Reply))
         {
             // Always the model's own id: it says what answered, whatever the request asked for.
@@ -54,11 +67,7 @@ public sealed class LocalChatClient : CompletionChatClient
             ResponseId = Guid.NewGuid().ToString("N"),
             CreatedAt = DateTimeOffset.UtcNow,
             Usage = new UsageDetails { InputTokenCount = inputTokens, OutputTokenCount = outputTokens, TotalTokenCount = inputTokens + outputTokens },
-            AdditionalProperties = new AdditionalPropertiesDictionary
-            {
-                [MethodProperty] = answer.Method,
-                [SimilarityProperty] = Math.Round(answer.Similarity, 4).ToString(CultureInfo.InvariantCulture),
-            },
+            AdditionalProperties = properties,
         };
     }
 

@@ -5,12 +5,13 @@ using LogiLlm.Signatures;
 namespace LogiLlm.LocalModel;
 
 /// <summary>
-/// The decision rule, tuned on the emails train set (leave-one-out) and checked on dev:
-/// label-like outputs (<c>Literal[...]</c>, <c>bool</c>, or values that repeat across demos) go to the label
-/// whose centroid (mean embedding of its demos' inputs, plus the label's name as one pseudo-demo for Literal
-/// labels) is nearest to the input; zero-shot that is the nearest label name. Other outputs are copied from
-/// the nearest demo that agrees with the chosen labels. Nearest-centroid beat k-NN voting on train
-/// (0.81 vs at most 0.69 leave-one-out for k in 5..71, plain or similarity-weighted).
+/// How the local model answers a LogiLlm prompt. Label-like outputs (<c>Literal[...]</c>, <c>bool</c>, values that
+/// repeat across demos, or, with no demos, a <c>str</c> whose description or the instructions list its labels)
+/// are decided by <see cref="PrototypeClassifier"/>; outputs that are the model's own confidence
+/// (<see cref="ConfidenceField"/>) get the chosen label's probability; other outputs are copied from the nearest
+/// demo that agrees with the chosen labels. A demo value the adapter cannot read, or the adapter's
+/// "not supplied" placeholder, counts as absent for that field only, so demos that carry only some outputs
+/// still teach the others.
 /// </summary>
 internal static class NearestDemoAnswerer
 {
@@ -27,13 +28,9 @@ internal static class NearestDemoAnswerer
             var parsed = new List<(float[] Vector, IReadOnlyDictionary<string, object?> Outputs)>();
             for (var i = 0; i < view.Demos.Count; i++)
             {
-                try
+                if (ParseDemo(adapter, signature, view.Demos[i].Reply) is { Count: > 0 } outputs)
                 {
-                    parsed.Add((demoVectors[i], adapter.Parse(signature, view.Demos[i].Reply)));
-                }
-                catch (AdapterParseException)
-                {
-                    // A demo reply this adapter cannot read does not count.
+                    parsed.Add((demoVectors[i], outputs));
                 }
             }
 
@@ -46,6 +43,33 @@ internal static class NearestDemoAnswerer
         return AnswerWhole(view, query, demoVectors, embedder, options, cancellationToken);
     }
 
+    /// <summary>The output values a demo reply holds; fields it lacks, cannot convert, or marks "not supplied" are left out.</summary>
+    internal static Dictionary<string, object?> ParseDemo(AdapterBase adapter, Signature signature, string reply)
+    {
+        // Every output optional, so a missing one is no error; a value that does not convert drops that field only.
+        var fields = signature.OutputFields.Select(f => f with { Required = false }).ToList();
+        while (fields.Count > 0)
+        {
+            try
+            {
+                var values = adapter.Parse(new Signature(signature.InputFields, fields), reply);
+                return values
+                    .Where(kv => kv.Value is not null && !(kv.Value is string text && text.Trim() == AdapterBase.NotSupplied))
+                    .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+            }
+            catch (AdapterParseException e) when (e.FieldName is { } bad && fields.Any(f => f.Name == bad))
+            {
+                fields.RemoveAll(f => f.Name == bad);
+            }
+            catch (AdapterParseException)
+            {
+                break;
+            }
+        }
+
+        return [];
+    }
+
     private static LocalAnswer AnswerFields(
         Signature signature,
         AdapterBase adapter,
@@ -55,65 +79,55 @@ internal static class NearestDemoAnswerer
         LocalModelOptions options,
         CancellationToken cancellationToken)
     {
+        var allDemos = demos.Select(d => d.Vector).ToArray();
+        var confidenceFields = signature.OutputFields
+            .Select(f => (Field: f, Kind: ConfidenceField.Of(f, demos.Select(d => d.Outputs.GetValueOrDefault(f.Name)))))
+            .Where(c => c.Kind != ConfidenceField.Kind.None)
+            .ToList();
         var chosen = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var decisions = new List<(string Field, PrototypeClassifier.Decision Decision)>();
         string? method = null;
         double similarity = 0;
-        foreach (var field in signature.OutputFields.Where(f => IsLabelLike(f, demos)))
+        foreach (var field in signature.OutputFields.Where(f => confidenceFields.All(c => c.Field.Name != f.Name)))
         {
-            var groups = new Dictionary<string, (float[] Sum, object? Value)>(StringComparer.Ordinal);
-            foreach (var (vector, outputs) in demos)
-            {
-                if (outputs.TryGetValue(field.Name, out var value) && value is not null)
-                {
-                    var key = FieldValueConverter.ToPromptText(value);
-                    if (!field.Type.IsLabelSet || field.Type.Labels.Contains(key, StringComparer.Ordinal))
-                    {
-                        // A demo value outside a declared label set would only make the reply fail to parse.
-                        Accumulate(groups, key, value, vector, 1f);
-                    }
-                }
-            }
-
-            var namesOnly = groups.Count == 0;
-            if (field.Type.IsLabelSet && (namesOnly || options.LabelNameWeight > 0))
-            {
-                var labels = field.Type.Labels;
-                var labelVectors = embedder.Embed(labels.Select(LabelText).ToArray(), cancellationToken);
-                for (var i = 0; i < labels.Count; i++)
-                {
-                    Accumulate(groups, labels[i], labels[i], labelVectors[i], namesOnly ? 1f : (float)options.LabelNameWeight);
-                }
-            }
-
-            if (groups.Count == 0)
+            var candidates = Candidates(field, signature, demos, embedder, cancellationToken);
+            if (candidates.Count == 0)
             {
                 continue;
             }
 
-            var (best, score) = groups.Values
-                .Select(g => (g.Value, Score: (double)SentenceEmbedder.Similarity(query, Normalize(g.Sum))))
-                .MaxBy(g => g.Score);
-            chosen[field.Name] = best;
+            var decision = PrototypeClassifier.Classify(query, candidates, allDemos, options.LabelNameWeight);
+            chosen[field.Name] = decision.Choice.Value;
+            decisions.Add((field.Name, decision));
             if (method is null)
             {
-                method = namesOnly ? "label-name" : "centroid";
-                similarity = score;
+                method = candidates.All(c => c.Demos.Count == 0) ? "label-name" : "prototype";
+                similarity = decision.Similarity;
             }
         }
 
         // Free-text outputs come from one demo, the nearest that agrees with the labels chosen above.
         var agreeing = demos.Where(d => chosen.All(c => d.Outputs.TryGetValue(c.Key, out var v) && SameValue(v, c.Value))).ToList();
         var pool = agreeing.Count > 0 ? agreeing : demos;
-        var nearest = pool.Count == 0 ? default : pool.MaxBy(d => SentenceEmbedder.Similarity(query, d.Vector));
-        foreach (var field in signature.OutputFields.Where(f => !chosen.ContainsKey(f.Name)))
+        double? copiedShare = null;
+        foreach (var field in signature.OutputFields.Where(f => !chosen.ContainsKey(f.Name) && confidenceFields.All(c => c.Field.Name != f.Name)))
         {
-            if (nearest.Outputs is not null && nearest.Outputs.TryGetValue(field.Name, out var value))
+            var having = pool.Where(d => d.Outputs.ContainsKey(field.Name)).ToList();
+            if (having.Count == 0)
             {
-                chosen[field.Name] = value;
+                having = demos.Where(d => d.Outputs.ContainsKey(field.Name)).ToList();
+            }
+
+            if (having.Count > 0)
+            {
+                var similarities = having.Select(d => (double)SentenceEmbedder.Similarity(query, d.Vector)).ToArray();
+                var nearest = Array.IndexOf(similarities, similarities.Max());
+                chosen[field.Name] = having[nearest].Outputs[field.Name];
+                copiedShare ??= PrototypeClassifier.Softmax(similarities)[nearest];
                 if (method is null)
                 {
                     method = "nearest-demo";
-                    similarity = SentenceEmbedder.Similarity(query, nearest.Vector);
+                    similarity = similarities[nearest];
                 }
             }
             else
@@ -122,7 +136,105 @@ internal static class NearestDemoAnswerer
             }
         }
 
-        return new LocalAnswer(adapter.FormatReply(signature, chosen), method ?? "none", similarity);
+        // The model's own confidence: the probability of the label it chose (the label field the name points to,
+        // e.g. category_confidence, else the first); with no label, the vote share of the copied demo; else 0.
+        double? confidence = null;
+        foreach (var (field, kind) in confidenceFields)
+        {
+            var words = ConfidenceField.Words(field.Name);
+            var decision = decisions.FirstOrDefault(d => words.Contains(d.Field.ToLowerInvariant())).Decision ?? decisions.FirstOrDefault().Decision;
+            var value = decision?.Confidence ?? copiedShare ?? 0;
+            confidence ??= value;
+            chosen[field.Name] = ConfidenceField.Value(kind, value);
+        }
+
+        confidence ??= decisions.Count > 0 ? decisions[0].Decision.Confidence : copiedShare;
+        return new LocalAnswer(adapter.FormatReply(signature, chosen), method ?? "none", similarity, confidence);
+    }
+
+    /// <summary>
+    /// The labels <paramref name="field"/> can take, with their demos: declared <c>Literal</c> labels; values seen
+    /// in demos when they repeat (or are bools); with no demo for the field, labels listed in its description or
+    /// the instructions. Empty when the field is not label-like.
+    /// </summary>
+    private static List<PrototypeClassifier.Candidate> Candidates(
+        FieldSpec field,
+        Signature signature,
+        List<(float[] Vector, IReadOnlyDictionary<string, object?> Outputs)> demos,
+        SentenceEmbedder embedder,
+        CancellationToken cancellationToken)
+    {
+        var groups = new Dictionary<string, (List<float[]> Vectors, object? Value)>(StringComparer.Ordinal);
+        var order = new List<string>();
+        void Add(string key, object? value, float[]? vector)
+        {
+            if (!groups.TryGetValue(key, out var group))
+            {
+                groups[key] = group = ([], value);
+                order.Add(key);
+            }
+
+            if (vector is not null)
+            {
+                group.Vectors.Add(vector);
+            }
+        }
+
+        var type = field.Type.Unwrapped;
+        var withValue = demos.Where(d => d.Outputs.TryGetValue(field.Name, out var v) && v is not null).ToList();
+        if (field.Type.IsLabelSet)
+        {
+            foreach (var label in field.Type.Labels)
+            {
+                Add(label, label, null);
+            }
+
+            foreach (var (vector, outputs) in withValue)
+            {
+                var key = FieldValueConverter.ToPromptText(outputs[field.Name]);
+                if (groups.ContainsKey(key))
+                {
+                    // A demo value outside a declared label set would only make the reply fail to parse.
+                    Add(key, outputs[field.Name], vector);
+                }
+            }
+        }
+        else if (withValue.Count > 0)
+        {
+            if (!IsLabelLike(field, withValue))
+            {
+                return [];
+            }
+
+            foreach (var (vector, outputs) in withValue)
+            {
+                Add(FieldValueConverter.ToPromptText(outputs[field.Name]), outputs[field.Name], vector);
+            }
+        }
+        else if (type.Name == "str")
+        {
+            var names = signature.InputFields.Concat(signature.OutputFields).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+            var listed = LabelListReader.Read(field.Description, names);
+            if (listed.Count < 2)
+            {
+                listed = LabelListReader.Read(signature.Instructions, names);
+            }
+
+            foreach (var label in listed)
+            {
+                Add(label, label, null);
+            }
+        }
+
+        if (groups.Count == 0)
+        {
+            return [];
+        }
+
+        // Names are a prior for text labels only: "true" or "3" says nothing about an email.
+        var named = field.Type.IsLabelSet || type.Name == "str";
+        var nameVectors = named ? embedder.Embed(order.Select(LabelText).ToArray(), cancellationToken) : null;
+        return order.Select((key, i) => new PrototypeClassifier.Candidate(key, groups[key].Value, groups[key].Vectors, nameVectors?[i])).ToList();
     }
 
     /// <summary>Without a readable signature: vote over the demo replies verbatim (identical replies form one label).</summary>
@@ -135,11 +247,12 @@ internal static class NearestDemoAnswerer
                 // A bare value is what a single-output reply holds in the chat format.
                 var labels = only.Type.Labels;
                 var vectors = embedder.Embed(labels.Select(LabelText).ToArray(), cancellationToken);
-                var best = Enumerable.Range(0, labels.Count).MaxBy(i => SentenceEmbedder.Similarity(query, vectors[i]));
-                return new LocalAnswer(labels[best], "label-name", SentenceEmbedder.Similarity(query, vectors[best]));
+                var similarities = vectors.Select(v => (double)SentenceEmbedder.Similarity(query, v)).ToArray();
+                var best = Array.IndexOf(similarities, similarities.Max());
+                return new LocalAnswer(labels[best], "label-name", similarities[best], PrototypeClassifier.Softmax(similarities)[best]);
             }
 
-            return new LocalAnswer(options.NoAnswerText, "none", 0);
+            return new LocalAnswer(options.NoAnswerText, "none", 0, 0);
         }
 
         var groups = new Dictionary<string, (float[] Sum, object? Value)>(StringComparer.Ordinal);
@@ -149,22 +262,24 @@ internal static class NearestDemoAnswerer
             Accumulate(groups, reply, reply, demoVectors[i], 1f);
         }
 
-        var (text, score) = groups.Values
-            .Select(g => ((string)g.Value!, Score: (double)SentenceEmbedder.Similarity(query, Normalize(g.Sum))))
-            .MaxBy(g => g.Score);
-        return new LocalAnswer(text, groups.Count < view.Demos.Count ? "centroid" : "nearest-demo", score);
+        var scored = groups.Values
+            .Select(g => ((string)g.Value!, Score: (double)SentenceEmbedder.Similarity(query, PrototypeClassifier.Normalize(g.Sum))))
+            .ToList();
+        var (text, score) = scored.MaxBy(g => g.Score);
+        var share = PrototypeClassifier.Softmax(scored.Select(g => g.Score).ToArray())[scored.FindIndex(g => g.Item1 == text)];
+        return new LocalAnswer(text, groups.Count < view.Demos.Count ? "centroid" : "nearest-demo", score, share);
     }
 
-    private static bool IsLabelLike(FieldSpec field, List<(float[] Vector, IReadOnlyDictionary<string, object?> Outputs)> demos)
+    private static bool IsLabelLike(FieldSpec field, List<(float[] Vector, IReadOnlyDictionary<string, object?> Outputs)> withValue)
     {
-        if (field.Type.IsLabelSet || field.Type.Unwrapped.Name == "bool")
+        if (field.Type.Unwrapped.Name == "bool")
         {
             return true;
         }
 
         // "Labels seen in the demos": a field whose values repeat (at most half as many distinct values as demos).
-        var values = demos.Select(d => d.Outputs.TryGetValue(field.Name, out var v) ? v : null).Where(v => v is not null).ToList();
-        return values.Count >= 4 && values.Select(FieldValueConverter.ToPromptText).Distinct(StringComparer.Ordinal).Count() * 2 <= values.Count;
+        var values = withValue.Select(d => FieldValueConverter.ToPromptText(d.Outputs[field.Name])).ToList();
+        return values.Count >= 4 && values.Distinct(StringComparer.Ordinal).Count() * 2 <= values.Count;
     }
 
     private static object? NoDemoValue(FieldSpec field, LocalModelOptions options)
@@ -186,7 +301,8 @@ internal static class NearestDemoAnswerer
 
         // Not transient: asking again gives the same answer.
         throw new ProviderException(
-            $"The local model has no demo to take output field '{field.Name}' ({field.Type}) from, and it does not invent values. " +
+            $"The local model has no demo to take output field '{field.Name}' ({field.Type}) from, and it does not invent values " +
+            "(it answers only labels, values copied from demos, and its own confidence for a float named like 'confidence', 'probability' or 'score'). " +
             "Add demos (few-shot) or use an LLM provider.",
             LocalModelProvider.ProviderName);
     }
@@ -209,22 +325,5 @@ internal static class NearestDemoAnswerer
         {
             group.Sum[i] += weight * vector[i];
         }
-    }
-
-    private static float[] Normalize(float[] sum)
-    {
-        var norm = MathF.Sqrt(SentenceEmbedder.Similarity(sum, sum));
-        if (norm == 0)
-        {
-            return sum;
-        }
-
-        var result = new float[sum.Length];
-        for (var i = 0; i < sum.Length; i++)
-        {
-            result[i] = sum[i] / norm;
-        }
-
-        return result;
     }
 }

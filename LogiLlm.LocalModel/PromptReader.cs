@@ -19,6 +19,7 @@ internal static partial class PromptReader
     private const string InputsHeader = "Your input fields are:";
     private const string OutputsHeader = "Your output fields are:";
     private const string StructureHeader = "All interactions will be structured";
+    private const string ObjectiveHeader = "In adhering to this structure, your objective is: ";
 
     private static readonly IReadOnlyDictionary<string, object?> NoInputs = new Dictionary<string, object?>();
 
@@ -78,12 +79,19 @@ internal static partial class PromptReader
 
         try
         {
-            return new Signature(inputs, outputs);
+            return new Signature(inputs, outputs, ReadInstructions(system));
         }
         catch (ArgumentException)
         {
             return null;
         }
+    }
+
+    /// <summary>The objective of a system message (the signature's instructions, or the adapters' default sentence).</summary>
+    private static string? ReadInstructions(string system)
+    {
+        var at = system.LastIndexOf(ObjectiveHeader, StringComparison.Ordinal);
+        return at < 0 ? null : system[(at + ObjectiveHeader.Length)..].Trim();
     }
 
     /// <summary>
@@ -145,7 +153,12 @@ internal static partial class PromptReader
                 return null;
             }
 
-            fields.Add(new FieldSpec(match.Groups["name"].Value, kind, type));
+            // What follows the type is the description ("1. `category` (str): one of billing, refund").
+            var description = rest[(end + 1)..].Trim();
+            fields.Add(new FieldSpec(match.Groups["name"].Value, kind, type)
+            {
+                Description = description.StartsWith(':') && description.Length > 1 ? description[1..].Trim() : null,
+            });
         }
 
         return fields;

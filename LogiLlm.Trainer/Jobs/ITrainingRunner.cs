@@ -13,4 +13,13 @@ public interface ITrainingRunner
 /// <param name="BaselineScore">Validation score before optimization.</param>
 /// <param name="BestScore">Validation score after.</param>
 /// <param name="Improvement">Best minus baseline.</param>
-public sealed record TrainingOutcome(Module Module, double BaselineScore, double BestScore, double Improvement, int Trials = 0);
+/// <param name="Trials">Candidates evaluated.</param>
+/// <param name="Comparison">How the score compares with a simpler optimizer on the same data, when measured.</param>
+public sealed record TrainingOutcome(Module Module, double BaselineScore, double BestScore, double Improvement, int Trials = 0, TrainingComparison? Comparison = null);
+
+/// <summary>A job result's comparison with a simpler optimizer (BootstrapFewShot: LabeledFewShot with every training row).</summary>
+/// <param name="Optimizer">The optimizer compared with, e.g. <c>labeled-few-shot</c>.</param>
+/// <param name="Demos">Its demo count.</param>
+/// <param name="Score">Its score on the same evaluation set.</param>
+/// <param name="Difference">The job's best score minus <paramref name="Score"/>.</param>
+public sealed record TrainingComparison(string Optimizer, int Demos, double Score, double Difference);

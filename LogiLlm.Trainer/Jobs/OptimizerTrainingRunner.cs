@@ -30,10 +30,13 @@ public sealed class OptimizerTrainingRunner(IServiceProvider services, ISampleDa
             ? null
             : TrainingJobValidator.TryParseParameterSpace(spec.ParamSpace, (key, message) => throw new InvalidOperationException($"{key}: {message}"));
 
-        var optimizer = CreateOptimizer(spec, metric, options);
+        var optimizer = CreateOptimizer(spec, metric, options, DefaultLabeledDemos(module.Provider!, trainset.Count));
         progress.Report(new TrainingProgress(0, 0, null, "starting"));
         var result = await optimizer.OptimizeAsync(module, trainset, paramSpace, valset, cancellationToken);
-        return new TrainingOutcome(result.OptimizedModule, result.BaselineScore, result.BestScore, result.Improvement, result.History.Count);
+        var comparison = result.Comparison is { } c
+            ? new TrainingComparison(c.Optimizer == nameof(LabeledFewShot) ? OptimizerTypes.LabeledFewShot : c.Optimizer, c.Demos, c.Score, c.Difference)
+            : null;
+        return new TrainingOutcome(result.OptimizedModule, result.BaselineScore, result.BestScore, result.Improvement, result.History.Count, comparison);
     }
 
     private (IReadOnlyList<Example> Train, IReadOnlyList<Example>? Val) ResolveDatasets(TrainingJobSpec spec)
@@ -58,7 +61,15 @@ public sealed class OptimizerTrainingRunner(IServiceProvider services, ISampleDa
         _ => new AccuracyMetric(spec.MetricKey, trim: true),
     };
 
-    private static Optimizer CreateOptimizer(TrainingJobSpec spec, IMetric metric, OptimizerOptions options)
+    /// <summary>
+    /// LabeledFewShot's demo count when a job gives none: every training row (up to the trainer's 100) for the local
+    /// model, which is a similarity classifier and only gains from more demos; DSPy's 16 for an LLM, whose prompt
+    /// grows with every demo.
+    /// </summary>
+    public static int DefaultLabeledDemos(Provider provider, int trainRows) =>
+        provider.Name == LocalModel.LocalModelProvider.ProviderName ? Math.Clamp(trainRows, 1, 100) : 16;
+
+    private static Optimizer CreateOptimizer(TrainingJobSpec spec, IMetric metric, OptimizerOptions options, int defaultLabeledDemos)
     {
         var o = spec.OptimizerOptions;
         int? Int(string name) => o[name]?.GetValue<int>();
@@ -66,7 +77,7 @@ public sealed class OptimizerTrainingRunner(IServiceProvider services, ISampleDa
         SearchStrategy Search(string name) => (string?)o[name] == "grid" ? SearchStrategy.Grid : SearchStrategy.Random;
         return spec.Optimizer switch
         {
-            OptimizerTypes.LabeledFewShot => new LabeledFewShot(metric, Int("maxDemos") ?? 16, options),
+            OptimizerTypes.LabeledFewShot => new LabeledFewShot(metric, Int("maxDemos") ?? defaultLabeledDemos, options),
             OptimizerTypes.BootstrapFewShot => new BootstrapFewShot(
                 metric, Int("maxBootstrappedDemos") ?? 4, Int("maxLabeledDemos") ?? 16, Int("maxRounds") ?? 1, Double("metricThreshold") ?? 1.0, options: options,
                 // The job's options are DSPy's: the total is the larger of the two.

@@ -48,7 +48,8 @@ public sealed record TrainingProgress(int Done, int Total, double? BestScore, st
 /// <param name="BaselineScore">Validation score before optimization.</param>
 /// <param name="BestScore">Validation score of the published module.</param>
 /// <param name="Improvement">Best minus baseline.</param>
-public sealed record TrainingJobResult(string Module, int Version, double BaselineScore, double BestScore, double Improvement);
+/// <param name="Comparison">For bootstrap-few-shot: how its score compares with labeled-few-shot using every training row, on the same set.</param>
+public sealed record TrainingJobResult(string Module, int Version, double BaselineScore, double BestScore, double Improvement, TrainingComparison? Comparison = null);
 
 /// <summary>The answer to a job creation or cancellation.</summary>
 /// <param name="Id">Job id.</param>

@@ -115,7 +115,7 @@ public sealed class TrainingJobValidator(ISampleDatasets samples, IOptions<Train
             }
             else if (signature is not null)
             {
-                CheckSample(sample, signature, Error);
+                CheckSample(sample, signature, ScoredOutputs(request, signature), Error);
             }
         }
         else if (request.Trainset is null)
@@ -123,8 +123,9 @@ public sealed class TrainingJobValidator(ISampleDatasets samples, IOptions<Train
             Error("trainset", "Training examples are required: give trainset rows or a sampleDataset.");
         }
 
-        var trainset = CheckRows("trainset", request.Trainset, signature, Error);
-        var valset = CheckRows("valset", request.Valset, signature, Error);
+        var scored = signature is null ? [] : ScoredOutputs(request, signature);
+        var trainset = CheckRows("trainset", request.Trainset, signature, scored, Error);
+        var valset = CheckRows("valset", request.Valset, signature, scored, Error);
 
         var (optimizer, optimizerOptions) = CheckOptimizer(request.Optimizer, Error);
 
@@ -233,7 +234,23 @@ public sealed class TrainingJobValidator(ISampleDatasets samples, IOptions<Train
 
     private static bool IsIntegral(JsonNode node) => double.IsInteger(Number(node));
 
-    private IReadOnlyList<TrainingExample>? CheckRows(string name, IReadOnlyList<TrainingExample?>? rows, Signature? signature, Action<string, string> error)
+    /// <summary>
+    /// The outputs a row must carry: those the metric reads (its key for accuracy and f1; for exact-match, which
+    /// compares what a row lists, none in particular). Other outputs may be omitted, as in the emails sample, whose
+    /// rows carry only <c>category</c>; demos keep what they have.
+    /// </summary>
+    private static IReadOnlyList<string> ScoredOutputs(TrainingJobRequest request, Signature signature)
+    {
+        if ((request.Metric?.Type ?? "accuracy") == "exact-match")
+        {
+            return [];
+        }
+
+        var key = request.Metric?.Key ?? signature.OutputFields[0].Name;
+        return signature.OutputFields.Any(f => f.Name == key) ? [key] : [];
+    }
+
+    private IReadOnlyList<TrainingExample>? CheckRows(string name, IReadOnlyList<TrainingExample?>? rows, Signature? signature, IReadOnlyList<string> scored, Action<string, string> error)
     {
         if (rows is null)
         {
@@ -273,9 +290,15 @@ public sealed class TrainingJobValidator(ISampleDatasets samples, IOptions<Train
                     rowErrors++;
                 }
 
-                foreach (var field in signature.OutputFields.Where(f => f.Required && !row.Outputs.ContainsKey(f.Name)))
+                foreach (var field in signature.OutputFields.Where(f => scored.Contains(f.Name) && !row.Outputs.ContainsKey(f.Name)))
                 {
-                    error($"{at}.outputs.{field.Name}", $"The example has no value for the output field '{field.Name}'.");
+                    error($"{at}.outputs.{field.Name}", $"The example has no value for the output field '{field.Name}', which the metric compares.");
+                    rowErrors++;
+                }
+
+                if (row.Outputs.Count == 0 && scored.Count == 0)
+                {
+                    error($"{at}.outputs", $"The example has no output value; give at least one of {string.Join(", ", signature.OutputFields.Select(f => f.Name))}.");
                     rowErrors++;
                 }
             }
@@ -286,7 +309,7 @@ public sealed class TrainingJobValidator(ISampleDatasets samples, IOptions<Train
         return result;
     }
 
-    private static void CheckSample(TrainingSample sample, Signature signature, Action<string, string> error)
+    private static void CheckSample(TrainingSample sample, Signature signature, IReadOnlyList<string> scored, Action<string, string> error)
     {
         var example = sample.Train.Concat(sample.Dev).FirstOrDefault();
         if (example is null)
@@ -296,7 +319,7 @@ public sealed class TrainingJobValidator(ISampleDatasets samples, IOptions<Train
         }
 
         var missingInputs = signature.InputFields.Where(f => f.Required && !example.Inputs.ContainsKey(f.Name)).Select(f => f.Name).ToArray();
-        var missingOutputs = signature.OutputFields.Where(f => f.Required && !example.Outputs.ContainsKey(f.Name)).Select(f => f.Name).ToArray();
+        var missingOutputs = signature.OutputFields.Where(f => scored.Contains(f.Name) && !example.Outputs.ContainsKey(f.Name)).Select(f => f.Name).ToArray();
         if (missingInputs.Length + missingOutputs.Length > 0)
         {
             error("sampleDataset",

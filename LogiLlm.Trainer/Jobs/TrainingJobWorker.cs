@@ -191,7 +191,7 @@ public sealed class TrainingJobWorker(
             var document = ModuleSaver.SaveToString(module, files.Save);   // signed when ModuleSigning:Key is set
             var info = await modules.PublishAsync(spec.Module, document, CancellationToken.None);
             await publisher.PublishAsync(new ModuleChange(spec.Module, info.Version, [ModuleRef.LatestAlias]));
-            var result = new TrainingJobResult(spec.Module, info.Version, outcome.BaselineScore, outcome.BestScore, outcome.Improvement);
+            var result = new TrainingJobResult(spec.Module, info.Version, outcome.BaselineScore, outcome.BestScore, outcome.Improvement, outcome.Comparison);
             if (!await jobs.CompleteAsync(job.Id, WorkerId, result))
             {
                 logger.LogWarning("Training job {JobId} published {Module}@{Version} but was no longer owned by worker {Worker}", job.Id, spec.Module, info.Version, WorkerId);

@@ -96,7 +96,7 @@ public class BootstrapFewShotTests
             teacher.DemoManager.Add(Demo.Create(new { email = $"teacher note on {keyword}" }, new { category = label }));
         }
 
-        var result = await new BootstrapFewShot(new AccuracyMetric("category"), maxExamples: 2, maxLabeledDemos: 0, teacher: teacher, options: Options(concurrency: 1))
+        var result = await new BootstrapFewShot(new AccuracyMetric("category"), maxExamples: 2, maxLabeledDemos: 0, teacher: teacher, options: Options(concurrency: 1), compareWithLabeled: false)
             .OptimizeAsync(Classifier(client), Emails(40));
 
         // 40 baseline calls + 2 teacher calls + 40 final calls.

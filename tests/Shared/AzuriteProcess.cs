@@ -41,6 +41,21 @@ public sealed class AzuriteProcess : IDisposable
     /// <summary>Starts Azurite on <paramref name="location"/> and waits (bounded) until it accepts connections.</summary>
     public static AzuriteProcess Start(string location)
     {
+        // A free port can be taken by another process before Azurite binds it: then try another one.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return StartOnce(location);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("EADDRINUSE", StringComparison.Ordinal))
+            {
+            }
+        }
+    }
+
+    private static AzuriteProcess StartOnce(string location)
+    {
         var script = Path.Combine(ToolDirectory, "node_modules", "azurite", "dist", "src", "blob", "main.js");
         if (!File.Exists(script))
         {
@@ -63,12 +78,14 @@ public sealed class AzuriteProcess : IDisposable
         };
         start.Environment["AZURITE_ACCOUNTS"] = $"{Account}:{key}";
         var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start; is Node.js installed?");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        // Generous: node loads a large package, and the machine may be busy with other test assemblies.
+        var deadline = DateTime.UtcNow.AddSeconds(180);
         while (DateTime.UtcNow < deadline)
         {
             try
@@ -81,7 +98,8 @@ public sealed class AzuriteProcess : IDisposable
             {
                 if (process.HasExited)
                 {
-                    throw new InvalidOperationException($"Azurite exited with code {process.ExitCode}.");
+                    process.WaitForExit();
+                    throw new InvalidOperationException($"Azurite exited with code {process.ExitCode}: {string.Join(Environment.NewLine, output)}");
                 }
 
                 Thread.Sleep(100);
@@ -89,7 +107,7 @@ public sealed class AzuriteProcess : IDisposable
         }
 
         process.Kill(entireProcessTree: true);
-        throw new TimeoutException("Azurite did not accept connections within 60 s.");
+        throw new TimeoutException($"Azurite did not accept connections within 180 s: {string.Join(Environment.NewLine, output)}");
     }
 
     /// <summary>Kills Azurite and its children for sure (it may ignore SIGTERM).</summary>

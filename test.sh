@@ -21,6 +21,14 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 # The Studio's browser tests drive Debian's Chromium through Playwright (its own browser download is not reachable).
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# The blob registry tests run Azurite (Node.js) from the pinned tools/azurite lock file.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+
+if [ ! -f tools/azurite/node_modules/azurite/package.json ]; then
+  echo "== installing the pinned Azurite (tools/azurite, npm ci)"
+  (cd tools/azurite && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 exec dotnet test LogiLlm.Aspire.sln "$@"

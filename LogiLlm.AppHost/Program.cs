@@ -1,8 +1,12 @@
 using LogiLlm.AppHost.Cache;
+using LogiLlm.AppHost.Registry;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
 var cache = builder.AddLogiLlmCache("cache");
+
+// The module registry: a folder by default; blob storage with Registry:Store=blob (Azurite) and always when published.
+var registryStorage = builder.AddLogiLlmRegistryStorage();
 
 // The model the services call. Without a provider/key the app runs offline on the default provider.
 // Non-secret values are published as defaults; the key is a secret input that azd stores as an ACA secret.
@@ -20,12 +24,8 @@ var trainer = builder.AddProject<Projects.LogiLlm_Trainer>("trainer")
     .WithEnvironment("Llm__Endpoint", llmEndpoint)
     .WithEnvironment("Llm__ApiKey", llmApiKey)
     .WithEnvironment("ModuleSigning__Key", moduleSigningKey)
+    .WithRegistryStorage(registryStorage)
     .WithHttpHealthCheck("/health");
-
-if (builder.Configuration["Registry:Path"] is { Length: > 0 } registryPath)
-{
-    trainer.WithEnvironment("Registry__Path", registryPath);
-}
 
 // Trainer replicas share the training job queue in the cache (Trainer:Replicas, default 1); TrainingJobs:* tunes the workers.
 if (int.TryParse(builder.Configuration["Trainer:Replicas"], out var replicas) && replicas > 1)

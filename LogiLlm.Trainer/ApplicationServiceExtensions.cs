@@ -20,10 +20,25 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<IModuleStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RegistryOptions>>().Value;
+            var logger = sp.GetRequiredService<ILogger<RegistryOptions>>();
+            if (options.UsesBlobStorage)
+            {
+                var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(RegistryOptions.StorageConnectionName);
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new InvalidOperationException(
+                        $"Registry:Store is 'blob' but ConnectionStrings:{RegistryOptions.StorageConnectionName} is not set.");
+                }
+
+                var store = AzureBlobModuleStore.FromConnectionString(connectionString, options.Container);
+                logger.LogInformation("Module registry in blob container {RegistryContainer}", store.ContainerUri);
+                return store;
+            }
+
             var root = string.IsNullOrWhiteSpace(options.Path)
                 ? Path.Combine(sp.GetRequiredService<IHostEnvironment>().ContentRootPath, "data", "registry")
                 : Path.GetFullPath(options.Path);
-            sp.GetRequiredService<ILogger<FileSystemModuleStore>>().LogInformation("Module registry at {RegistryPath}", root);
+            logger.LogInformation("Module registry at {RegistryPath}", root);
             return new FileSystemModuleStore(root);
         });
         builder.Services.AddSingleton<ModuleChangePublisher>();

@@ -18,6 +18,7 @@ public static class CacheResourceExtensions
         builder.Configuration["Redis:ResolvedMode"] = mode.ToString();
         return mode switch
         {
+            CacheMode.Container when builder.ExecutionContext.IsPublishMode => builder.AddRedis(name).WithDataVolume().WithAppendOnlyFile(),
             CacheMode.Container => builder.AddRedis(name),
             CacheMode.Executable => builder.AddRedisServerExecutable(name),
             CacheMode.Garnet => builder.AddGarnetServer(name),
@@ -49,6 +50,23 @@ public static class CacheResourceExtensions
 
         return FindOnPath("redis-server") is not null ? CacheMode.Executable : CacheMode.Garnet;
     }
+
+    /// <summary>
+    /// Turns on Redis's append-only file (fsync every second) so queued and running jobs survive a restart of the cache
+    /// container; with <c>WithDataVolume</c> the file lives on a volume.
+    /// </summary>
+    public static IResourceBuilder<RedisResource> WithAppendOnlyFile(this IResourceBuilder<RedisResource> redis) =>
+        redis.WithArgs(context =>
+        {
+            // AddRedis runs "/bin/sh -c 'redis-server ...'": the options belong inside that one command line.
+            var command = context.Args.IndexOf("-c") + 1;
+            if (command <= 0 || command >= context.Args.Count || context.Args[command] is not string line)
+            {
+                throw new InvalidOperationException("The Redis container's command line is not the expected '/bin/sh -c redis-server ...'.");
+            }
+
+            context.Args[command] = line + " --appendonly yes --appendfsync everysec";
+        });
 
     private static IResourceBuilder<IResourceWithConnectionString> AddRedisServerExecutable(this IDistributedApplicationBuilder builder, string name)
     {

@@ -10,6 +10,7 @@ namespace LogiLlm.AppHost.Tests;
 public sealed class ManifestPublishTests : IAsyncLifetime
 {
     private const string SecretValue = "sk-test-never-in-a-manifest-4242";
+    private const string StorageSecret = "c3RvcmFnZS1rZXktbmV2ZXItaW4tYS1tYW5pZmVzdA==";
     private readonly string _output = Path.Combine(Path.GetTempPath(), "logillm-manifest", Guid.NewGuid().ToString("n"));
     private JsonObject _resources = [];
 
@@ -32,6 +33,11 @@ public sealed class ManifestPublishTests : IAsyncLifetime
         start.Environment["Parameters__llm-api-key"] = SecretValue;
         // Even with redis-server or Garnet forced locally, publish mode must use the Redis container.
         start.Environment["Redis__Mode"] = "garnet";
+        // Nor may a local file or Azurite registry, or a storage key set on this machine, reach the deployment.
+        start.Environment["Registry__Store"] = "file";
+        start.Environment["Registry__Path"] = "/tmp/local-registry";
+        start.Environment["Parameters__registry-storage"] = $"DefaultEndpointsProtocol=https;AccountName=prod;AccountKey={StorageSecret}";
+        start.Environment["ConnectionStrings__registry-storage"] = $"DefaultEndpointsProtocol=https;AccountName=prod;AccountKey={StorageSecret}";
 
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -97,5 +103,39 @@ public sealed class ManifestPublishTests : IAsyncLifetime
         {
             Assert.Equal("{module-signing-key.value}", (string?)_resources[service]!["env"]!["ModuleSigning__Key"]);
         }
+    }
+
+    [Fact]
+    public void The_trainer_registry_is_blob_storage_through_a_secret_connection_string_parameter()
+    {
+        var storage = _resources["registry-storage"]!;
+        Assert.Equal("parameter.v0", (string?)storage["type"]);
+        Assert.Equal("{registry-storage.value}", (string?)storage["connectionString"]);
+        Assert.True((bool?)storage["inputs"]!["value"]!["secret"]);
+        Assert.Null(storage["inputs"]!["value"]!["default"]);
+
+        var env = _resources["trainer"]!["env"]!.AsObject();
+        Assert.Equal("blob", (string?)env["Registry__Store"]);
+        Assert.Equal("{registry-storage.connectionString}", (string?)env["ConnectionStrings__registry-storage"]);
+        Assert.DoesNotContain(env, e => e.Key.StartsWith("Registry__Path", StringComparison.Ordinal));
+        Assert.DoesNotContain(StorageSecret, ManifestText);
+        Assert.DoesNotContain("local-registry", ManifestText);
+        Assert.DoesNotContain("azurite", ManifestText, StringComparison.OrdinalIgnoreCase);
+
+        // Nothing of the registry lives on a container's disk: the trainer has no volume.
+        Assert.Null(_resources["trainer"]!["volumes"]);
+    }
+
+    [Fact]
+    public void The_cache_keeps_its_data_on_a_volume_with_an_append_only_file()
+    {
+        var cache = _resources["cache"]!;
+        var volume = Assert.Single(cache["volumes"]!.AsArray());
+        Assert.Equal("/data", (string?)volume!["target"]);
+        Assert.False((bool?)volume["readOnly"]);
+        var command = string.Join(' ', cache["args"]!.AsArray().Select(a => (string?)a));
+        Assert.Contains("--appendonly yes", command, StringComparison.Ordinal);
+        Assert.Contains("--requirepass $REDIS_PASSWORD", command, StringComparison.Ordinal);
+        Assert.Equal("{cache-password.value}", (string?)cache["env"]!["REDIS_PASSWORD"]);
     }
 }

@@ -1,3 +1,4 @@
+using LogiLlm.AppHost;
 using LogiLlm.AppHost.Cache;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -13,6 +14,12 @@ var llmApiKey = builder.AddParameter("llm-api-key", () => builder.Configuration[
 // Optional shared secret (base64 of 32+ bytes): the trainer signs every version it publishes, inference serves only signed ones.
 var moduleSigningKey = builder.AddParameter("module-signing-key", () => builder.Configuration["Parameters:module-signing-key"] ?? string.Empty, secret: true);
 
+// Who may call the services: role predict (inference-api-key) and role admin (admin-api-key), comma-separated for rotation.
+// Published, both are required secrets (azd prompts, ACA stores them); run locally without them, loopback callers are
+// let in anonymously (Development only) and the services log a warning.
+var inferenceApiKey = AddApiKey("inference-api-key");
+var adminApiKey = AddApiKey("admin-api-key");
+
 var trainer = builder.AddProject<Projects.LogiLlm_Trainer>("trainer")
     .WithReference(cache).WaitFor(cache)
     .WithEnvironment("Llm__Provider", llmProvider)
@@ -20,6 +27,7 @@ var trainer = builder.AddProject<Projects.LogiLlm_Trainer>("trainer")
     .WithEnvironment("Llm__Endpoint", llmEndpoint)
     .WithEnvironment("Llm__ApiKey", llmApiKey)
     .WithEnvironment("ModuleSigning__Key", moduleSigningKey)
+    .WithLogiLlmAuth(builder.Configuration, inferenceApiKey, adminApiKey)
     .WithHttpHealthCheck("/health");
 
 if (builder.Configuration["Registry:Path"] is { Length: > 0 } registryPath)
@@ -46,6 +54,9 @@ var inference = builder.AddProject<Projects.LogiLlm_Inference>("inference")
     .WithEnvironment("Llm__Endpoint", llmEndpoint)
     .WithEnvironment("Llm__ApiKey", llmApiKey)
     .WithEnvironment("ModuleSigning__Key", moduleSigningKey)
+    .WithLogiLlmAuth(builder.Configuration, inferenceApiKey, adminApiKey)
+    // Requests per minute per API key, token subject or client address; a batch item counts as a request.
+    .WithEnvironment("RateLimit__PermitsPerMinute", builder.Configuration["Inference:RateLimit:PermitsPerMinute"] ?? "600")
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 
@@ -67,3 +78,8 @@ if (builder.Configuration["Inference:ModulesPath"] is { Length: > 0 } modulesPat
 }
 
 builder.Build().Run();
+
+IResourceBuilder<ParameterResource> AddApiKey(string name) =>
+    builder.ExecutionContext.IsPublishMode
+        ? builder.AddParameter(name, secret: true)
+        : builder.AddParameter(name, () => builder.Configuration[$"Parameters:{name}"] ?? string.Empty, secret: true);

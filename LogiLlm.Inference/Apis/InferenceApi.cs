@@ -5,6 +5,7 @@ using LogiLlm.Inference.Modules;
 using LogiLlm.Persistence;
 using LogiLlm.Providers;
 using LogiLlm.Registry;
+using LogiLlm.Security;
 using LogiLlm.Signatures;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.AI;
@@ -22,9 +23,13 @@ public static class InferenceApi
     {
         var api = app.MapGroup("/api/modules").WithTags("Inference");
         api.MapPost("/{moduleRef}/predict", Predict)
-            .WithName("Predict").WithSummary("Runs a saved module (name, name@3 or name@alias) on the given inputs.");
+            .WithName("Predict").WithSummary("Runs a saved module (name, name@3 or name@alias) on the given inputs.")
+            .RequireAuthorization(LogiLlmPolicies.Predict);
         api.MapPost("/{moduleRef}/predict-batch", PredictBatch)
-            .WithName("PredictBatch").WithSummary($"Runs a saved module on up to {MaxBatchItems} inputs.");
+            .WithName("PredictBatch").WithSummary($"Runs a saved module on up to {MaxBatchItems} inputs.")
+            .RequireAuthorization(LogiLlmPolicies.Predict)
+            // Each item is a prediction, so each counts as a request against the caller's rate limit.
+            .WithRequestCost<RouteHandlerBuilder, PredictBatchRequest>(r => Math.Clamp(r?.Items?.Count ?? 1, 1, MaxBatchItems), "items");
         api.MapGet("/{moduleRef}", Describe)
             .WithName("DescribeModule").WithSummary("Signature, version, config, demos, lineage and provider of a saved module.");
         api.MapGet("/{moduleRef}/prompt", GetPromptTemplate)

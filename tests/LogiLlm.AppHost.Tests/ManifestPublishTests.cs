@@ -10,6 +10,8 @@ namespace LogiLlm.AppHost.Tests;
 public sealed class ManifestPublishTests : IAsyncLifetime
 {
     private const string SecretValue = "sk-test-never-in-a-manifest-4242";
+    private const string PredictKeyValue = "predict-key-never-in-a-manifest-5151";
+    private const string AdminKeyValue = "admin-key-never-in-a-manifest-6262";
     private readonly string _output = Path.Combine(Path.GetTempPath(), "logillm-manifest", Guid.NewGuid().ToString("n"));
     private JsonObject _resources = [];
 
@@ -30,6 +32,8 @@ public sealed class ManifestPublishTests : IAsyncLifetime
         };
         // A key configured on the developer's machine must not reach the manifest.
         start.Environment["Parameters__llm-api-key"] = SecretValue;
+        start.Environment["Parameters__inference-api-key"] = PredictKeyValue;
+        start.Environment["Parameters__admin-api-key"] = AdminKeyValue;
         // Even with redis-server or Garnet forced locally, publish mode must use the Redis container.
         start.Environment["Redis__Mode"] = "garnet";
 
@@ -97,5 +101,30 @@ public sealed class ManifestPublishTests : IAsyncLifetime
         {
             Assert.Equal("{module-signing-key.value}", (string?)_resources[service]!["env"]!["ModuleSigning__Key"]);
         }
+    }
+
+    [Theory]
+    [InlineData("inference-api-key", "Auth__ApiKeys__Predict")]
+    [InlineData("admin-api-key", "Auth__ApiKeys__Admin")]
+    public void Both_api_keys_are_required_secret_parameters_handed_to_both_services_and_never_a_value(string parameter, string variable)
+    {
+        var key = _resources[parameter]!;
+        Assert.Equal("parameter.v0", (string?)key["type"]);
+        Assert.True((bool?)key["inputs"]!["value"]!["secret"]);
+        // No default: azd prompts for it and stores it as an ACA secret.
+        Assert.Null(key["inputs"]!["value"]!["default"]);
+        Assert.Equal($"{{{parameter}.inputs.value}}", (string?)key["value"]);
+        Assert.DoesNotContain(PredictKeyValue, ManifestText);
+        Assert.DoesNotContain(AdminKeyValue, ManifestText);
+        foreach (var service in new[] { "trainer", "inference" })
+        {
+            Assert.Equal($"{{{parameter}.value}}", (string?)_resources[service]!["env"]![variable]);
+        }
+    }
+
+    [Fact]
+    public void Inference_gets_the_rate_limit_of_600_requests_per_minute_by_default()
+    {
+        Assert.Equal("600", (string?)_resources["inference"]!["env"]!["RateLimit__PermitsPerMinute"]);
     }
 }

@@ -15,6 +15,8 @@ public sealed class ServicePair : IDisposable
 {
     private readonly TrainerAppFactory _trainer;
     private readonly InferenceAppFactory _inference;
+    private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Action<IServiceCollection> _services;
 
     /// <param name="overHttp">
     /// When true, the trainer listens on a real loopback port and inference calls it over HTTP (as in production, so
@@ -22,10 +24,16 @@ public sealed class ServicePair : IDisposable
     /// </param>
     /// <param name="trainerSigningKey">ModuleSigning:Key of the trainer (null = none).</param>
     /// <param name="inferenceSigningKey">ModuleSigning:Key of inference (null = none).</param>
-    public ServicePair(bool overHttp = false, string? trainerSigningKey = null, string? inferenceSigningKey = null)
+    /// <param name="settings">More configuration of both services (e.g. <c>Auth:*</c>).</param>
+    /// <param name="services">More service registrations of both services (e.g. the JWT handler's signing key).</param>
+    public ServicePair(
+        bool overHttp = false, string? trainerSigningKey = null, string? inferenceSigningKey = null,
+        IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
         TrainerSigningKey = trainerSigningKey;
         InferenceSigningKey = inferenceSigningKey;
+        _settings = settings ?? new Dictionary<string, string>();
+        _services = services ?? (_ => { });
         Redis = RedisServerProcess.Start();
         RegistryPath = Path.Combine(Path.GetTempPath(), "logillm-inference-tests", Guid.NewGuid().ToString("n"));
         _trainer = new TrainerAppFactory(this);
@@ -55,6 +63,12 @@ public sealed class ServicePair : IDisposable
 
     public HttpClient CreateTrainerClient() => _trainer.CreateClient();
 
+    /// <summary>The inference service's container (after a client was created).</summary>
+    public IServiceProvider InferenceServices => _inference.Services;
+
+    /// <summary>The trainer's container.</summary>
+    public IServiceProvider TrainerServices => _trainer.Services;
+
     public HttpClient CreateInferenceClient() => _inference.CreateClient();
 
     public void Dispose()
@@ -78,6 +92,8 @@ public sealed class ServicePair : IDisposable
             {
                 builder.UseSetting("ModuleSigning:Key", key);
             }
+
+            pair.Configure(builder);
         }
     }
 
@@ -92,6 +108,7 @@ public sealed class ServicePair : IDisposable
                 builder.UseSetting("ModuleSigning:Key", key);
             }
 
+            pair.Configure(builder);
             if (pair.TrainerAddress is { } address)
             {
                 builder.UseSetting("Trainer:BaseAddress", address.ToString());
@@ -102,6 +119,16 @@ public sealed class ServicePair : IDisposable
                 services.AddHttpClient<TrainerClient>()
                     .ConfigurePrimaryHttpMessageHandler(() => new SwitchableHandler(pair, pair._trainer.Server.CreateHandler())));
         }
+    }
+
+    private void Configure(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(_services);
     }
 
     private sealed class SwitchableHandler(ServicePair pair, HttpMessageHandler inner) : DelegatingHandler(inner)

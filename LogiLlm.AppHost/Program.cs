@@ -64,6 +64,8 @@ var inference = builder.AddProject<Projects.LogiLlm_Inference>("inference")
 var studio = builder.AddProject<Projects.LogiLlm_Studio>("studio")
     .WithReference(trainer).WaitFor(trainer)
     .WithReference(inference).WaitFor(inference)
+    // People sign in with the admin key; the Studio calls trainer and inference with it.
+    .WithEnvironment("Auth__AdminApiKey", adminApiKey)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 if (!builder.ExecutionContext.IsPublishMode && builder.Configuration["ASPNETCORE_URLS"]?.Split(';')[0] is { Length: > 0 } dashboardUrl)

@@ -8,7 +8,7 @@ public sealed class AdminKeyForwardingHandler(IOptions<StudioAccessOptions> acce
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (access.Value.AdminApiKey is { Length: > 0 } key)
+        if (AdminKey.First(access.Value.AdminApiKey) is { Length: > 0 } key)
         {
             request.Headers.Remove(AdminKeyAuthenticationHandler.ApiKeyHeader);
             request.Headers.TryAddWithoutValidation(AdminKeyAuthenticationHandler.ApiKeyHeader, key);

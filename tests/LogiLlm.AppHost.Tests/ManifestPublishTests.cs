@@ -123,6 +123,12 @@ public sealed class ManifestPublishTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_studio_signs_in_and_calls_the_services_with_the_admin_key_parameter()
+    {
+        Assert.Equal("{admin-api-key.value}", (string?)_resources["studio"]!["env"]!["Auth__AdminApiKey"]);
+    }
+
+    [Fact]
     public void Inference_gets_the_rate_limit_of_600_requests_per_minute_by_default()
     {
         Assert.Equal("600", (string?)_resources["inference"]!["env"]!["RateLimit__PermitsPerMinute"]);

@@ -1,3 +1,4 @@
+using LogiLlm.AppHost;
 using LogiLlm.AppHost.Cache;
 using LogiLlm.AppHost.Registry;
 
@@ -17,6 +18,12 @@ var llmApiKey = builder.AddParameter("llm-api-key", () => builder.Configuration[
 // Optional shared secret (base64 of 32+ bytes): the trainer signs every version it publishes, inference serves only signed ones.
 var moduleSigningKey = builder.AddParameter("module-signing-key", () => builder.Configuration["Parameters:module-signing-key"] ?? string.Empty, secret: true);
 
+// Who may call the services: role predict (inference-api-key) and role admin (admin-api-key), comma-separated for rotation.
+// Published, both are required secrets (azd prompts, ACA stores them); run locally without them, loopback callers are
+// let in anonymously (Development only) and the services log a warning.
+var inferenceApiKey = AddApiKey("inference-api-key");
+var adminApiKey = AddApiKey("admin-api-key");
+
 var trainer = builder.AddProject<Projects.LogiLlm_Trainer>("trainer")
     .WithReference(cache).WaitFor(cache)
     .WithEnvironment("Llm__Provider", llmProvider)
@@ -25,6 +32,7 @@ var trainer = builder.AddProject<Projects.LogiLlm_Trainer>("trainer")
     .WithEnvironment("Llm__ApiKey", llmApiKey)
     .WithEnvironment("ModuleSigning__Key", moduleSigningKey)
     .WithRegistryStorage(registryStorage)
+    .WithLogiLlmAuth(builder.Configuration, inferenceApiKey, adminApiKey)
     .WithHttpHealthCheck("/health");
 
 // Trainer replicas share the training job queue in the cache (Trainer:Replicas, default 1); TrainingJobs:* tunes the workers.
@@ -46,6 +54,9 @@ var inference = builder.AddProject<Projects.LogiLlm_Inference>("inference")
     .WithEnvironment("Llm__Endpoint", llmEndpoint)
     .WithEnvironment("Llm__ApiKey", llmApiKey)
     .WithEnvironment("ModuleSigning__Key", moduleSigningKey)
+    .WithLogiLlmAuth(builder.Configuration, inferenceApiKey, adminApiKey)
+    // Requests per minute per API key, token subject or client address; a batch item counts as a request.
+    .WithEnvironment("RateLimit__PermitsPerMinute", builder.Configuration["Inference:RateLimit:PermitsPerMinute"] ?? "600")
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 
@@ -53,6 +64,8 @@ var inference = builder.AddProject<Projects.LogiLlm_Inference>("inference")
 var studio = builder.AddProject<Projects.LogiLlm_Studio>("studio")
     .WithReference(trainer).WaitFor(trainer)
     .WithReference(inference).WaitFor(inference)
+    // People sign in with the admin key; the Studio calls trainer and inference with it.
+    .WithEnvironment("Auth__ApiKeys__Admin", adminApiKey)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 if (!builder.ExecutionContext.IsPublishMode && builder.Configuration["ASPNETCORE_URLS"]?.Split(';')[0] is { Length: > 0 } dashboardUrl)
@@ -67,3 +80,8 @@ if (builder.Configuration["Inference:ModulesPath"] is { Length: > 0 } modulesPat
 }
 
 builder.Build().Run();
+
+IResourceBuilder<ParameterResource> AddApiKey(string name) =>
+    builder.ExecutionContext.IsPublishMode
+        ? builder.AddParameter(name, secret: true)
+        : builder.AddParameter(name, () => builder.Configuration[$"Parameters:{name}"] ?? string.Empty, secret: true);

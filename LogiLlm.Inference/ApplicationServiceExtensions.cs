@@ -23,7 +23,8 @@ public static class ApplicationServiceExtensions
         builder.Services.AddLogiLlmModuleSigning();
 
         builder.Services.AddHttpClient<TrainerClient>(client =>
-            client.BaseAddress = new Uri(builder.Configuration["Trainer:BaseAddress"] ?? "http://trainer"));
+            client.BaseAddress = new Uri(builder.Configuration["Trainer:BaseAddress"] ?? "http://trainer"))
+            .AddLogiLlmAdminCredential();
 
         // Modules baked into the deployment (Inference:ModulesPath) are loaded at start-up and asked first.
         builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -5,6 +5,8 @@ using Scalar.AspNetCore;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddLogiLlmAuthentication();
+builder.AddLogiLlmRateLimiting();
 // Redis down means degraded (modules in memory are still served), so its check is our own.
 builder.AddRedisClient("cache", settings => settings.DisableHealthChecks = true);
 builder.Services.AddProblemDetails();
@@ -16,8 +18,12 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseRequestBodyLimits();
 app.UseStatusCodePages();
-app.MapOpenApi();
-app.MapScalarApiReference();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
+// API docs: anyone in Development, role admin elsewhere.
+app.MapOpenApi().AllowAnonymousInDevelopment(app.Environment);
+app.MapScalarApiReference().AllowAnonymousInDevelopment(app.Environment);
 app.MapInferenceApi();
 app.MapDefaultEndpoints();
 

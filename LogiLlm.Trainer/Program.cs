@@ -4,6 +4,7 @@ using LogiLlm.Trainer.Apis;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddLogiLlmAuthentication();
 builder.AddRedisClient("cache");
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
@@ -14,7 +15,9 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseRequestBodyLimits();
 app.UseStatusCodePages();
-app.MapOpenApi();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapOpenApi().AllowAnonymousInDevelopment(app.Environment);
 app.MapModulesApi();
 app.MapTrainingJobsApi();
 app.MapSampleDatasetsApi();

@@ -5,6 +5,7 @@ using LogiLlm.Inference.Modules;
 using LogiLlm.Persistence;
 using LogiLlm.Providers;
 using LogiLlm.Registry;
+using LogiLlm.Security;
 using LogiLlm.Signatures;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.AI;
@@ -29,10 +30,14 @@ public static class InferenceApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         api.MapPost("/{moduleRef}/predict", Predict)
             .WithName("Predict").WithSummary("Runs a saved module (name, name@3 or name@alias) on the given inputs.")
-            .WithRequestBodyLimit(limits.MaxRequestBodyBytes, setting);
+            .WithRequestBodyLimit(limits.MaxRequestBodyBytes, setting)
+            .RequireAuthorization(LogiLlmPolicies.Predict);
         api.MapPost("/{moduleRef}/predict-batch", PredictBatch)
             .WithName("PredictBatch").WithSummary($"Runs a saved module on up to {MaxBatchItems} inputs.")
-            .WithRequestBodyLimit(limits.MaxBatchRequestBodyBytes, batchSetting);
+            .WithRequestBodyLimit(limits.MaxBatchRequestBodyBytes, batchSetting)
+            .RequireAuthorization(LogiLlmPolicies.Predict)
+            // Each item is a prediction, so each counts as a request against the caller's rate limit.
+            .WithRequestCost<RouteHandlerBuilder, PredictBatchRequest>(r => Math.Clamp(r?.Items?.Count ?? 1, 1, MaxBatchItems), "items");
         api.MapGet("/{moduleRef}", Describe)
             .WithName("DescribeModule").WithSummary("Signature, version, config, demos, lineage and provider of a saved module.");
         api.MapGet("/{moduleRef}/prompt", GetPromptTemplate)

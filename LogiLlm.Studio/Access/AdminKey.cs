@@ -3,7 +3,7 @@ using System.Text;
 
 namespace LogiLlm.Studio.Access;
 
-/// <summary>Constant-time comparison of a presented key with the configured one.</summary>
+/// <summary>Constant-time comparison of a presented key with the configured ones (comma-separated while keys rotate).</summary>
 public static class AdminKey
 {
     public static bool Matches(string? presented, string? configured)
@@ -14,7 +14,19 @@ public static class AdminKey
         }
 
         // Hashing first makes both sides the same length, so the comparison time says nothing about the key.
-        return CryptographicOperations.FixedTimeEquals(
-            SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(configured)));
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        var matched = false;
+        foreach (var key in All(configured))
+        {
+            matched |= CryptographicOperations.FixedTimeEquals(digest, SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+        }
+
+        return matched;
     }
+
+    /// <summary>The key the Studio sends to the services: the first configured one.</summary>
+    public static string? First(string? configured) => All(configured).FirstOrDefault();
+
+    private static string[] All(string? configured) =>
+        (configured ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

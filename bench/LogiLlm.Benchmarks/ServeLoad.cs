@@ -109,8 +109,13 @@ public static class ServeLoad
         var inferencePort = ServeLoadProcesses.FreePort();
         var trainerUrl = $"http://127.0.0.1:{trainerPort}";
         var inferenceUrl = $"http://127.0.0.1:{inferencePort}";
+        // Production refuses to start without a credential: one admin key for this run, sent by every client below, and
+        // a rate limit high enough that the load measures serving, not the limiter's refusals.
+        var adminKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var common = new Dictionary<string, string>
         {
+            ["Auth__ApiKeys__Admin"] = adminKey,
+            ["RateLimit__PermitsPerMinute"] = "10000000",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["ConnectionStrings__cache"] = $"127.0.0.1:{redisPort}",
@@ -127,6 +132,7 @@ public static class ServeLoad
         });
 
         using var setup = ServeLoadGenerator.CreateClient(1);
+        setup.DefaultRequestHeaders.Add("X-Api-Key", adminKey);
         await ServeLoadProcesses.WaitHealthyAsync(setup, trainer, $"{trainerUrl}/health", TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
         await ServeLoadProcesses.WaitHealthyAsync(setup, inference, $"{inferenceUrl}/health", TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"redis-server :{redisPort}, trainer :{trainerPort} (pid {trainer.Process.Id}), inference :{inferencePort} (pid {inference.Process.Id})");
@@ -160,6 +166,7 @@ public static class ServeLoad
         var alive = new ServeLoadGenerator.Target("alive", new Uri($"{inferenceUrl}/alive"), null);
         var predict = new ServeLoadGenerator.Target("predict", predictUrl, Encoding.UTF8.GetBytes(PredictBody));
         using var http = ServeLoadGenerator.CreateClient(options.Workers);
+        http.DefaultRequestHeaders.Add("X-Api-Key", adminKey);
         var results = new List<ServeLoadGenerator.PhaseResult>();
         Console.WriteLine();
         Console.WriteLine("endpoint  round  requests  errors       rps   p50 ms   p99 ms   max ms");

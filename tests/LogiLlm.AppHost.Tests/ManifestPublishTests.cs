@@ -11,6 +11,8 @@ public sealed class ManifestPublishTests : IAsyncLifetime
 {
     private const string SecretValue = "sk-test-never-in-a-manifest-4242";
     private const string StorageSecret = "c3RvcmFnZS1rZXktbmV2ZXItaW4tYS1tYW5pZmVzdA==";
+    private const string PredictKeyValue = "predict-key-never-in-a-manifest-5151";
+    private const string AdminKeyValue = "admin-key-never-in-a-manifest-6262";
     private readonly string _output = Path.Combine(Path.GetTempPath(), "logillm-manifest", Guid.NewGuid().ToString("n"));
     private JsonObject _resources = [];
 
@@ -31,6 +33,8 @@ public sealed class ManifestPublishTests : IAsyncLifetime
         };
         // A key configured on the developer's machine must not reach the manifest.
         start.Environment["Parameters__llm-api-key"] = SecretValue;
+        start.Environment["Parameters__inference-api-key"] = PredictKeyValue;
+        start.Environment["Parameters__admin-api-key"] = AdminKeyValue;
         // Even with redis-server or Garnet forced locally, publish mode must use the Redis container.
         start.Environment["Redis__Mode"] = "garnet";
         // Nor may a local file or Azurite registry, or a storage key set on this machine, reach the deployment.
@@ -137,5 +141,34 @@ public sealed class ManifestPublishTests : IAsyncLifetime
         Assert.Contains("--appendonly yes", command, StringComparison.Ordinal);
         Assert.Contains("--requirepass $REDIS_PASSWORD", command, StringComparison.Ordinal);
         Assert.Equal("{cache-password.value}", (string?)cache["env"]!["REDIS_PASSWORD"]);
+    [Theory]
+    [InlineData("inference-api-key", "Auth__ApiKeys__Predict")]
+    [InlineData("admin-api-key", "Auth__ApiKeys__Admin")]
+    public void Both_api_keys_are_required_secret_parameters_handed_to_both_services_and_never_a_value(string parameter, string variable)
+    {
+        var key = _resources[parameter]!;
+        Assert.Equal("parameter.v0", (string?)key["type"]);
+        Assert.True((bool?)key["inputs"]!["value"]!["secret"]);
+        // No default: azd prompts for it and stores it as an ACA secret.
+        Assert.Null(key["inputs"]!["value"]!["default"]);
+        Assert.Equal($"{{{parameter}.inputs.value}}", (string?)key["value"]);
+        Assert.DoesNotContain(PredictKeyValue, ManifestText);
+        Assert.DoesNotContain(AdminKeyValue, ManifestText);
+        foreach (var service in new[] { "trainer", "inference" })
+        {
+            Assert.Equal($"{{{parameter}.value}}", (string?)_resources[service]!["env"]![variable]);
+        }
+    }
+
+    [Fact]
+    public void The_studio_signs_in_and_calls_the_services_with_the_admin_key_parameter()
+    {
+        Assert.Equal("{admin-api-key.value}", (string?)_resources["studio"]!["env"]!["Auth__ApiKeys__Admin"]);
+    }
+
+    [Fact]
+    public void Inference_gets_the_rate_limit_of_600_requests_per_minute_by_default()
+    {
+        Assert.Equal("600", (string?)_resources["inference"]!["env"]!["RateLimit__PermitsPerMinute"]);
     }
 }

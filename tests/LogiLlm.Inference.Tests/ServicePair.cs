@@ -19,6 +19,8 @@ public sealed class ServicePair : IDisposable
     private readonly Action<IServiceCollection>? _inferenceServices;
     private readonly IReadOnlyDictionary<string, string> _inferenceSettings;
     private readonly IReadOnlyDictionary<string, string> _trainerSettings;
+    private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Action<IServiceCollection> _services;
 
     /// <param name="overHttp">
     /// When true, the trainer listens on a real loopback port and inference calls it over HTTP (as in production, so
@@ -29,9 +31,13 @@ public sealed class ServicePair : IDisposable
     /// <param name="provider">The inference service's <c>Llm:Provider</c>.</param>
     /// <param name="inferenceServices">Replacements of inference services (e.g. a failing provider).</param>
     /// <param name="inferenceSettings">Further settings of the inference service.</param>
+    /// <param name="trainerSettings">Further settings of the trainer.</param>
+    /// <param name="settings">More configuration of both services (e.g. <c>Auth:*</c>).</param>
+    /// <param name="services">More service registrations of both services (e.g. the JWT handler's signing key).</param>
     public ServicePair(bool overHttp = false, string? trainerSigningKey = null, string? inferenceSigningKey = null,
         string provider = "mock", Action<IServiceCollection>? inferenceServices = null, IReadOnlyDictionary<string, string>? inferenceSettings = null,
-        IReadOnlyDictionary<string, string>? trainerSettings = null)
+        IReadOnlyDictionary<string, string>? trainerSettings = null,
+        IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
         TrainerSigningKey = trainerSigningKey;
         InferenceSigningKey = inferenceSigningKey;
@@ -39,6 +45,8 @@ public sealed class ServicePair : IDisposable
         _provider = provider;
         _inferenceServices = inferenceServices;
         _inferenceSettings = inferenceSettings ?? new Dictionary<string, string>();
+        _settings = settings ?? new Dictionary<string, string>();
+        _services = services ?? (_ => { });
         Redis = RedisServerProcess.Start();
         RegistryPath = Path.Combine(Path.GetTempPath(), "logillm-inference-tests", Guid.NewGuid().ToString("n"));
         _trainer = new TrainerAppFactory(this);
@@ -67,6 +75,12 @@ public sealed class ServicePair : IDisposable
     public bool TrainerReachable { get; set; } = true;
 
     public HttpClient CreateTrainerClient() => _trainer.CreateClient();
+
+    /// <summary>The inference service's container (after a client was created).</summary>
+    public IServiceProvider InferenceServices => _inference.Services;
+
+    /// <summary>The trainer's container.</summary>
+    public IServiceProvider TrainerServices => _trainer.Services;
 
     public HttpClient CreateInferenceClient() => _inference.CreateClient();
 
@@ -99,6 +113,8 @@ public sealed class ServicePair : IDisposable
             {
                 builder.UseSetting("ModuleSigning:Key", signingKey);
             }
+
+            pair.Configure(builder);
         }
     }
 
@@ -123,6 +139,7 @@ public sealed class ServicePair : IDisposable
                 builder.UseSetting("ModuleSigning:Key", signingKey);
             }
 
+            pair.Configure(builder);
             if (pair.TrainerAddress is { } address)
             {
                 builder.UseSetting("Trainer:BaseAddress", address.ToString());
@@ -133,6 +150,16 @@ public sealed class ServicePair : IDisposable
                 services.AddHttpClient<TrainerClient>()
                     .ConfigurePrimaryHttpMessageHandler(() => new SwitchableHandler(pair, pair._trainer.Server.CreateHandler())));
         }
+    }
+
+    private void Configure(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(_services);
     }
 
     private sealed class SwitchableHandler(ServicePair pair, HttpMessageHandler inner) : DelegatingHandler(inner)

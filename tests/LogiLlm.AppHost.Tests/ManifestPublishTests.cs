@@ -141,6 +141,8 @@ public sealed class ManifestPublishTests : IAsyncLifetime
         Assert.Contains("--appendonly yes", command, StringComparison.Ordinal);
         Assert.Contains("--requirepass $REDIS_PASSWORD", command, StringComparison.Ordinal);
         Assert.Equal("{cache-password.value}", (string?)cache["env"]!["REDIS_PASSWORD"]);
+    }
+
     [Theory]
     [InlineData("inference-api-key", "Auth__ApiKeys__Predict")]
     [InlineData("admin-api-key", "Auth__ApiKeys__Admin")]

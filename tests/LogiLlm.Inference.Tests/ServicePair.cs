@@ -84,9 +84,6 @@ public sealed class ServicePair : IDisposable
 
     public HttpClient CreateInferenceClient() => _inference.CreateClient();
 
-    /// <summary>The inference service's container (after a client was created).</summary>
-    public IServiceProvider InferenceServices => _inference.Services;
-
     public void Dispose()
     {
         _inference.Dispose();

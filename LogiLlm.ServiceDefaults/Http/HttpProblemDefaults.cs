@@ -12,9 +12,22 @@ public static class HttpProblemDefaults
     public static IServiceCollection AddHttpProblemDefaults(this IServiceCollection services)
     {
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions.TryAdd("traceId", Activity.Current?.Id ?? context.HttpContext.TraceIdentifier));
+        {
+            context.ProblemDetails.Extensions.TryAdd("traceId", Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
+            // The framework's own status answers (no route, wrong media type, ...) carry no detail: name the problem.
+            context.ProblemDetails.Detail ??= DefaultDetail(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode);
+        });
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         return services;
     }
+
+    private static string? DefaultDetail(int status) => status switch
+    {
+        StatusCodes.Status404NotFound => "Nothing is served at this path and method: check the route, the module name and the version or alias.",
+        StatusCodes.Status405MethodNotAllowed => "This path does not accept this HTTP method.",
+        StatusCodes.Status415UnsupportedMediaType => "The request body must be JSON: send 'Content-Type: application/json'.",
+        StatusCodes.Status406NotAcceptable => "The answer is JSON: accept 'application/json' or 'application/problem+json'.",
+        _ => null,
+    };
 }

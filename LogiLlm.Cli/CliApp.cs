@@ -24,6 +24,7 @@ public static class CliApp
         root.Add(PredictCommand.Create(environment, globals));
         root.Add(InspectCommand.Create(environment, globals));
         root.Add(MigrateCommand.Create(environment, globals));
+        root.Add(CopyRegistryCommand.Create(environment, globals));
         root.Add(RegistryCommands.CreatePush(environment, globals));
         root.Add(RegistryCommands.CreatePull(environment, globals));
         root.Add(SecurityCommands.CreateSign(environment, globals));

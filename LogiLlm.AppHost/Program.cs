@@ -68,6 +68,25 @@ var studio = builder.AddProject<Projects.LogiLlm_Studio>("studio")
     .WithEnvironment("Auth__ApiKeys__Admin", adminApiKey)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
+// People may also sign in with an OIDC authority (Entra ID): Auth:Authority plus the Studio's own registration.
+if (builder.Configuration["Auth:Studio:ClientId"] is { Length: > 0 } studioClientId)
+{
+    foreach (var setting in new[] { "Authority", "RoleClaim", "Studio:DisplayName" })
+    {
+        if (builder.Configuration[$"Auth:{setting}"] is { Length: > 0 } value)
+        {
+            studio.WithEnvironment($"Auth__{setting.Replace(":", "__", StringComparison.Ordinal)}", value);
+        }
+    }
+
+    studio.WithEnvironment("Auth__Studio__ClientId", studioClientId);
+    // A confidential registration's secret is a secret parameter (user secrets locally, a Container Apps secret).
+    if (builder.Configuration["Parameters:studio-client-secret"] is not null || builder.ExecutionContext.IsPublishMode)
+    {
+        studio.WithEnvironment("Auth__Studio__ClientSecret", builder.AddParameter("studio-client-secret", secret: true));
+    }
+}
+
 if (!builder.ExecutionContext.IsPublishMode && builder.Configuration["ASPNETCORE_URLS"]?.Split(';')[0] is { Length: > 0 } dashboardUrl)
 {
     studio.WithEnvironment("Studio__DashboardUrl", dashboardUrl);   // links from a prediction to its trace

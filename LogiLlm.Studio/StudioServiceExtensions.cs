@@ -10,7 +10,7 @@ public static class StudioServiceExtensions
     public static IHostApplicationBuilder AddStudioServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<StudioOptions>().BindConfiguration(StudioOptions.Section);
-        builder.Services.AddStudioAccess();
+        builder.Services.AddStudioAccess(builder.Configuration);
         builder.Services.AddTransient<AdminKeyForwardingHandler>();
         builder.Services.AddScoped<Registry.ModuleCatalog>();
 

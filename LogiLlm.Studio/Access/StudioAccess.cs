@@ -13,10 +13,15 @@ public static class StudioAccess
     public const string SignInPath = "/signin";
     private const string SelectorScheme = "Studio";
 
-    public static IServiceCollection AddStudioAccess(this IServiceCollection services)
+    public const string OidcSignInPath = "/signin/oidc";
+
+    public static IServiceCollection AddStudioAccess(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<StudioAccessOptions>().BindConfiguration(StudioAccessOptions.Section);
-        services.AddAuthentication(SelectorScheme)
+        var oidc = configuration.GetSection(StudioOidcOptions.Section).Get<StudioOidcOptions>() ?? new();
+        services.AddOptions<StudioOidcOptions>().BindConfiguration(StudioOidcOptions.Section);
+        services.AddOptions<StudioAccessOptions>().BindConfiguration(StudioAccessOptions.Section)
+            .PostConfigure<IOptions<StudioOidcOptions>>((access, signIn) => access.SignInWithOidc = signIn.Value.Enabled);
+        var authentication = services.AddAuthentication(SelectorScheme)
             .AddPolicyScheme(SelectorScheme, "Cookie or admin key", options =>
                 options.ForwardDefaultSelector = context => AdminKeyAuthenticationHandler.CarriesKey(context.Request)
                     ? AdminKeyAuthenticationHandler.SchemeName
@@ -28,10 +33,17 @@ public static class StudioAccess
                 options.Cookie.SameSite = SameSiteMode.Strict;
                 options.LoginPath = SignInPath;
                 options.LogoutPath = "/signout";
+                // Signed in (e.g. through OIDC) without the admin role: the sign-in page says so.
+                options.AccessDeniedPath = SignInPath;
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);
                 options.SlidingExpiration = true;
             })
             .AddScheme<AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, null);
+        if (oidc.Enabled)
+        {
+            authentication.AddStudioOidc(oidc);
+        }
+
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, policy => policy.RequireRole(AdminRole));
         services.AddCascadingAuthenticationState();
@@ -53,9 +65,16 @@ public static class StudioAccess
         return builder;
     }
 
-    /// <summary>Maps <c>POST /signout</c>.</summary>
+    /// <summary>Maps <c>POST /signout</c> and, with OIDC, <c>GET /signin/oidc</c> (starts the authority's sign-in).</summary>
     public static IEndpointRouteBuilder MapStudioAccess(this IEndpointRouteBuilder app)
     {
+        if (app.ServiceProvider.GetRequiredService<IOptions<StudioOidcOptions>>().Value.Enabled)
+        {
+            app.MapGet(OidcSignInPath, (string? returnUrl) => TypedResults.Challenge(
+                new AuthenticationProperties { RedirectUri = LocalOrRoot(returnUrl) }, [StudioOidc.SchemeName]))
+                .AllowAnonymous();
+        }
+
         app.MapPost("/signout", async (HttpContext context) =>
         {
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
@@ -63,4 +82,11 @@ public static class StudioAccess
         });
         return app;
     }
+
+    /// <summary>
+    /// <paramref name="url"/> when it is a path of this site, else <c>/</c>: a sign-in must never send people to
+    /// another site.
+    /// </summary>
+    public static string LocalOrRoot(string? url) =>
+        url is { Length: > 0 } && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : "/";
 }

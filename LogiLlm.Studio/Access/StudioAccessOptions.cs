@@ -17,8 +17,11 @@ public sealed class StudioAccessOptions
     public IReadOnlyList<string> AdminKeys =>
         (Admin ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
-    /// <summary>True when a key is configured and every page needs it.</summary>
-    public bool IsClosed => AdminKeys.Count > 0;
+    /// <summary>True when people may sign in with an OIDC authority (<see cref="StudioOidcOptions.Enabled"/>).</summary>
+    public bool SignInWithOidc { get; set; }
+
+    /// <summary>True when a key or an OIDC authority is configured and every page needs the admin role.</summary>
+    public bool IsClosed => AdminKeys.Count > 0 || SignInWithOidc;
 
     /// <summary>The key the Studio presents to the services, or null.</summary>
     public string? ForwardedKey => AdminKeys.Count > 0 ? AdminKeys[0] : null;

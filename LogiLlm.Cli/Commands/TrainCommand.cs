@@ -103,9 +103,11 @@ public static class TrainCommand
             return name switch
             {
                 "labeled-few-shot" => new LabeledFewShot(metric, maxDemos ?? 16, options),
-                "bootstrap-few-shot" => new BootstrapFewShot(metric, maxDemos ?? 4, maxLabeled ?? 16, options: options),
+                "bootstrap-few-shot" => new BootstrapFewShot(
+                    metric, maxDemos ?? BootstrapFewShot.DefaultMaxBootstrappedDemos, maxLabeled ?? BootstrapFewShot.DefaultMaxLabeledDemos, options: options),
                 "hyperparameter" => new HyperparameterOptimizer(metric, trials: trials, options: options),
-                "hybrid" => new HybridOptimizer(metric, trials: trials, maxExamples: maxDemos ?? 4, maxLabeledDemos: maxLabeled ?? 16, options: options),
+                "hybrid" => new HybridOptimizer(
+                    metric, trials: trials, maxBootstrappedDemos: maxDemos ?? BootstrapFewShot.DefaultMaxBootstrappedDemos, maxLabeledDemos: maxLabeled ?? BootstrapFewShot.DefaultMaxLabeledDemos, options: options),
                 _ => throw CliException.BadInput($"--optimizer '{name}' is not one of {string.Join(", ", Optimizers)}."),
             };
         }

@@ -9,8 +9,9 @@ namespace LogiLlm.Optimizers;
 /// DSPy's BootstrapFewShot: a teacher (by default the student itself) answers the training examples; the
 /// answers the metric passes (score ≥ <see cref="MetricThreshold"/>) become demos of source "bootstrap",
 /// carrying the teacher's full outputs (e.g. ChainOfThought reasoning) and the metric score. Up to
-/// <see cref="MaxBootstrappedDemos"/> are taken, then labelled examples fill up to <see cref="MaxLabeledDemos"/> demos;
-/// the result never holds more than <see cref="MaxDemos"/> (by default <c>maxExamples</c>: <c>maxExamples: 5</c> saves at most 5 demos).
+/// <see cref="MaxBootstrappedDemos"/> are taken (DSPy's 4), then labelled examples fill up to <see cref="MaxLabeledDemos"/>
+/// demos (DSPy's 16). <c>maxExamples</c> (LogiLLM's name) is only a cap on what the result holds: by default none, so the
+/// defaults are DSPy's; <c>maxExamples: 5</c> saves at most 5 demos.
 /// </summary>
 /// <remarks>
 /// A teacher without demos is first given up to <see cref="MaxLabeledDemos"/> labelled demos (never its own
@@ -27,33 +28,39 @@ namespace LogiLlm.Optimizers;
 /// </example>
 public sealed class BootstrapFewShot : Optimizer
 {
-    /// <summary>A bootstrapping optimizer.</summary>
+    /// <summary>DSPy's <c>max_bootstrapped_demos</c> default.</summary>
+    public const int DefaultMaxBootstrappedDemos = 4;
+
+    /// <summary>DSPy's <c>max_labeled_demos</c> default.</summary>
+    public const int DefaultMaxLabeledDemos = 16;
+
+    /// <summary>A bootstrapping optimizer; with no counts given it behaves as DSPy's defaults (4 bootstrapped, filled with labelled rows to 16).</summary>
     /// <param name="metric">Scores teacher answers and candidate modules.</param>
-    /// <param name="maxExamples">Most bootstrapped demos (DSPy's <c>max_bootstrapped_demos</c>).</param>
-    /// <param name="maxLabeledDemos">Most demos in all after filling with labelled examples, and the labelled demos given to a teacher without demos (DSPy's <c>max_labeled_demos</c>).</param>
+    /// <param name="maxBootstrappedDemos">Most bootstrapped demos (DSPy's <c>max_bootstrapped_demos</c>, 4).</param>
+    /// <param name="maxLabeledDemos">Most demos in all after filling with labelled examples, and the labelled demos given to a teacher without demos (DSPy's <c>max_labeled_demos</c>, 16).</param>
     /// <param name="maxRounds">Passes over the failed examples (round 2+ at temperature 1.0).</param>
     /// <param name="metricThreshold">Least score for a teacher answer to become a demo.</param>
     /// <param name="teacher">The teacher module; null = the student.</param>
     /// <param name="options">Concurrency, seed, progress, logging.</param>
-    /// <param name="maxDemos">Most demos the result holds, bootstrapped and labelled together (null = <paramref name="maxExamples"/>; DSPy's total is <c>max(max_bootstrapped_demos, max_labeled_demos)</c>).</param>
+    /// <param name="maxExamples">A cap on the demos the result holds, bootstrapped and labelled together (null = no cap beyond DSPy's total, <c>max(maxBootstrappedDemos, maxLabeledDemos)</c>).</param>
     /// <param name="compareWithLabeled">Also score LabeledFewShot with every training row as a demo on the same set, reported in <see cref="OptimizationResult.Comparison"/> (one more evaluation pass).</param>
     /// <exception cref="ArgumentOutOfRangeException">A negative count, fewer than 1 round, or a threshold outside [0, 1].</exception>
     public BootstrapFewShot(
         IMetric metric,
-        int maxExamples = 4,
-        int maxLabeledDemos = 16,
+        int maxBootstrappedDemos = DefaultMaxBootstrappedDemos,
+        int maxLabeledDemos = DefaultMaxLabeledDemos,
         int maxRounds = 1,
         double metricThreshold = 1.0,
         Module? teacher = null,
         OptimizerOptions? options = null,
-        int? maxDemos = null,
+        int? maxExamples = null,
         bool compareWithLabeled = true)
         : base(metric, options)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(maxExamples);
-        if (maxDemos is < 0)
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBootstrappedDemos);
+        if (maxExamples is < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxDemos), maxDemos, "The most demos must not be negative.");
+            throw new ArgumentOutOfRangeException(nameof(maxExamples), maxExamples, "The most examples must not be negative.");
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(maxLabeledDemos);
@@ -63,8 +70,9 @@ public sealed class BootstrapFewShot : Optimizer
             throw new ArgumentOutOfRangeException(nameof(metricThreshold), metricThreshold, "The metric threshold must be in [0, 1].");
         }
 
-        MaxBootstrappedDemos = maxExamples;
-        MaxDemos = maxDemos ?? maxExamples;
+        var total = Math.Max(maxBootstrappedDemos, maxLabeledDemos);
+        MaxDemos = maxExamples is { } cap ? Math.Min(cap, total) : total;
+        MaxBootstrappedDemos = Math.Min(maxBootstrappedDemos, MaxDemos);
         MaxLabeledDemos = maxLabeledDemos;
         MaxRounds = maxRounds;
         MetricThreshold = metricThreshold;
@@ -75,13 +83,13 @@ public sealed class BootstrapFewShot : Optimizer
     /// <summary>Whether the result reports how LabeledFewShot with every training row scores on the same set.</summary>
     public bool CompareWithLabeled { get; }
 
-    /// <summary>Most bootstrapped demos.</summary>
+    /// <summary>Most bootstrapped demos (never more than <see cref="MaxDemos"/>).</summary>
     public int MaxBootstrappedDemos { get; }
 
     /// <summary>Most demos in all (bootstrapped + labelled fill) within <see cref="MaxDemos"/>; also the labelled demos given to a teacher without demos.</summary>
     public int MaxLabeledDemos { get; }
 
-    /// <summary>Most demos the optimized module holds (and its <c>max_demos</c> then at most this, unless it was larger already).</summary>
+    /// <summary>Most demos the optimized module holds: DSPy's total <c>max(bootstrapped, labelled)</c>, or <c>maxExamples</c> when that is smaller (its <c>max_demos</c> then at most this, unless it was larger already).</summary>
     public int MaxDemos { get; }
 
     /// <summary>Passes over the examples that did not pass yet.</summary>
@@ -209,7 +217,7 @@ public sealed class BootstrapFewShot : Optimizer
             }, context.CancellationToken).ConfigureAwait(false);
         }
 
-        var bootstrapped = passed.Take(Math.Min(MaxBootstrappedDemos, MaxDemos)).ToArray();
+        var bootstrapped = passed.Take(MaxBootstrappedDemos).ToArray();
         if (bootstrapped.Length == 0 && MaxBootstrappedDemos > 0)
         {
             context.Logger.LogWarning("No teacher answer passed {Metric} >= {Threshold} on {Count} examples; only labelled demos are used.", context.Metric.Name, MetricThreshold, trainset.Count);

@@ -28,8 +28,8 @@ public sealed class HybridOptimizer : Optimizer
     /// <param name="space">The hyperparameter space when <c>OptimizeAsync</c> gets none (null = <see cref="ParameterSpace.Default"/>).</param>
     /// <param name="numIterations">Most alternations (alternating); the joint search gets <c>trials × numIterations</c> trials.</param>
     /// <param name="trials">Configurations per hyperparameter phase (null = 10 for random search, the grid for grid search).</param>
-    /// <param name="maxExamples">Most bootstrapped demos.</param>
-    /// <param name="maxLabeledDemos">Most demos in all, and labelled demos given to a teacher without demos.</param>
+    /// <param name="maxBootstrappedDemos">Most bootstrapped demos (DSPy's 4).</param>
+    /// <param name="maxLabeledDemos">Most demos in all, and labelled demos given to a teacher without demos (DSPy's 16).</param>
     /// <param name="searchStrategy">Random or grid search for the hyperparameters.</param>
     /// <param name="metricThreshold">Least score for a teacher answer to become a demo.</param>
     /// <param name="teacher">Teacher for bootstrapping (null = the module being optimized).</param>
@@ -41,8 +41,8 @@ public sealed class HybridOptimizer : Optimizer
         ParameterSpace? space = null,
         int numIterations = 3,
         int? trials = null,
-        int maxExamples = 4,
-        int maxLabeledDemos = 16,
+        int maxBootstrappedDemos = BootstrapFewShot.DefaultMaxBootstrappedDemos,
+        int maxLabeledDemos = BootstrapFewShot.DefaultMaxLabeledDemos,
         SearchStrategy searchStrategy = SearchStrategy.Random,
         double metricThreshold = 1.0,
         Module? teacher = null,
@@ -52,8 +52,8 @@ public sealed class HybridOptimizer : Optimizer
         ArgumentOutOfRangeException.ThrowIfLessThan(numIterations, 1);
         Strategy = strategy;
         NumIterations = numIterations;
-        // DSPy's totals (bootstrapped, then labelled up to maxLabeledDemos), as the phase always had.
-        _bootstrap = new BootstrapFewShot(metric, maxExamples, maxLabeledDemos, 1, metricThreshold, teacher, Options, maxDemos: Math.Max(maxExamples, maxLabeledDemos));
+        // DSPy's totals (bootstrapped, then labelled up to maxLabeledDemos): no cap of our own.
+        _bootstrap = new BootstrapFewShot(metric, maxBootstrappedDemos, maxLabeledDemos, 1, metricThreshold, teacher, Options);
         _search = new HyperparameterOptimizer(metric, space, trials ?? (searchStrategy == SearchStrategy.Random ? DefaultTrials : null), searchStrategy, options: Options);
     }
 

@@ -79,9 +79,12 @@ public sealed class OptimizerTrainingRunner(IServiceProvider services, ISampleDa
         {
             OptimizerTypes.LabeledFewShot => new LabeledFewShot(metric, Int("maxDemos") ?? defaultLabeledDemos, options),
             OptimizerTypes.BootstrapFewShot => new BootstrapFewShot(
-                metric, Int("maxBootstrappedDemos") ?? 4, Int("maxLabeledDemos") ?? 16, Int("maxRounds") ?? 1, Double("metricThreshold") ?? 1.0, options: options,
-                // The job's options are DSPy's: the total is the larger of the two.
-                maxDemos: Math.Max(Int("maxBootstrappedDemos") ?? 4, Int("maxLabeledDemos") ?? 16)),
+                metric,
+                Int("maxBootstrappedDemos") ?? BootstrapFewShot.DefaultMaxBootstrappedDemos,
+                Int("maxLabeledDemos") ?? BootstrapFewShot.DefaultMaxLabeledDemos,
+                Int("maxRounds") ?? 1,
+                Double("metricThreshold") ?? 1.0,
+                options: options),
             OptimizerTypes.Hyperparameter => new HyperparameterOptimizer(
                 metric, trials: Int("trials"), strategy: Search("strategy"), gridResolution: Int("gridResolution") ?? 5, options: options),
             OptimizerTypes.Hybrid => new HybridOptimizer(
@@ -89,8 +92,8 @@ public sealed class OptimizerTrainingRunner(IServiceProvider services, ISampleDa
                 (string?)o["strategy"] switch { "joint" => HybridStrategy.Joint, "sequential" => HybridStrategy.Sequential, _ => HybridStrategy.Alternating },
                 numIterations: Int("iterations") ?? 3,
                 trials: Int("trials"),
-                maxExamples: Int("maxBootstrappedDemos") ?? 4,
-                maxLabeledDemos: Int("maxLabeledDemos") ?? 16,
+                maxBootstrappedDemos: Int("maxBootstrappedDemos") ?? BootstrapFewShot.DefaultMaxBootstrappedDemos,
+                maxLabeledDemos: Int("maxLabeledDemos") ?? BootstrapFewShot.DefaultMaxLabeledDemos,
                 searchStrategy: Search("searchStrategy"),
                 metricThreshold: Double("metricThreshold") ?? 1.0,
                 options: options),

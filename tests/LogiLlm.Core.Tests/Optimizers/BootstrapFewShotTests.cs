@@ -13,7 +13,7 @@ public class BootstrapFewShotTests
         var classifier = Classifier(client);
         var trainset = Emails(24);
 
-        var result = await new BootstrapFewShot(new AccuracyMetric("category"), maxExamples: 5, options: Options())
+        var result = await new BootstrapFewShot(new AccuracyMetric("category"), maxBootstrappedDemos: 5, options: Options(), maxExamples: 5)
             .OptimizeAsync(classifier, trainset);
 
         Assert.Equal(0, result.BaselineScore);
@@ -49,14 +49,41 @@ public class BootstrapFewShotTests
     }
 
     [Fact]
-    public async Task An_explicit_maxDemos_keeps_DSPy_totals_of_bootstrapped_plus_labeled_fill()
+    public async Task Defaults_are_DSPys_four_bootstrapped_demos_filled_with_labeled_rows_to_sixteen()
     {
         var client = DemoAwareClient();
-        var result = await new BootstrapFewShot(new AccuracyMetric("category"), maxExamples: 5, maxLabeledDemos: 16, options: Options(), maxDemos: 16)
+        var optimizer = new BootstrapFewShot(new AccuracyMetric("category"), options: Options());
+        var result = await optimizer.OptimizeAsync(Classifier(client), Emails(24));
+
+        Assert.Equal((4, 16, 16), (optimizer.MaxBootstrappedDemos, optimizer.MaxLabeledDemos, optimizer.MaxDemos));
+        Assert.Equal(16, result.OptimizedModule.DemoManager.Demos.Count);
+        Assert.Equal(4, result.OptimizedModule.DemoManager.Demos.Count(d => d.Source == "bootstrap"));
+        Assert.Equal(12, result.OptimizedModule.DemoManager.Demos.Count(d => d.Source == "labeled"));
+        var settings = result.Metadata["settings"]!;
+        Assert.Equal((4, 16, 16), (settings["max_bootstrapped_demos"]!.GetValue<int>(), settings["max_labeled_demos"]!.GetValue<int>(), settings["max_demos"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task A_cap_of_maxExamples_keeps_the_bootstrapped_demos_first_and_fills_the_rest_with_labeled_rows()
+    {
+        var client = DemoAwareClient();
+        var result = await new BootstrapFewShot(new AccuracyMetric("category"), maxBootstrappedDemos: 5, maxLabeledDemos: 16, options: Options(), maxExamples: 8)
             .OptimizeAsync(Classifier(client), Emails(24));
 
-        Assert.Equal(16, result.OptimizedModule.DemoManager.Demos.Count);
+        Assert.Equal(8, result.OptimizedModule.DemoManager.Demos.Count);
         Assert.Equal(5, result.OptimizedModule.DemoManager.Demos.Count(d => d.Source == "bootstrap"));
+    }
+
+    [Fact]
+    public async Task A_cap_below_the_bootstrapped_count_also_caps_the_bootstrapped_demos()
+    {
+        var client = DemoAwareClient();
+        var optimizer = new BootstrapFewShot(new AccuracyMetric("category"), options: Options(), maxExamples: 3);
+        var result = await optimizer.OptimizeAsync(Classifier(client), Emails(24));
+
+        Assert.Equal(3, optimizer.MaxBootstrappedDemos);
+        Assert.Equal(3, result.OptimizedModule.DemoManager.Demos.Count);
+        Assert.All(result.OptimizedModule.DemoManager.Demos, d => Assert.Equal("bootstrap", d.Source));
     }
 
     [Fact]
@@ -73,7 +100,7 @@ public class BootstrapFewShotTests
             ? Example.Create(new { email = "Message 1: no keyword at all" }, new { category = "order_status" })
             : e).ToArray();
 
-        var result = await new BootstrapFewShot(new AccuracyMetric("category"), maxExamples: 4, maxLabeledDemos: 0, teacher: teacher, options: Options())
+        var result = await new BootstrapFewShot(new AccuracyMetric("category"), maxBootstrappedDemos: 4, maxLabeledDemos: 0, teacher: teacher, options: Options())
             .OptimizeAsync(Classifier(client), trainset);
 
         var demos = result.OptimizedModule.DemoManager.Demos;
@@ -96,7 +123,7 @@ public class BootstrapFewShotTests
             teacher.DemoManager.Add(Demo.Create(new { email = $"teacher note on {keyword}" }, new { category = label }));
         }
 
-        var result = await new BootstrapFewShot(new AccuracyMetric("category"), maxExamples: 2, maxLabeledDemos: 0, teacher: teacher, options: Options(concurrency: 1), compareWithLabeled: false)
+        var result = await new BootstrapFewShot(new AccuracyMetric("category"), maxBootstrappedDemos: 2, maxLabeledDemos: 0, teacher: teacher, options: Options(concurrency: 1), compareWithLabeled: false)
             .OptimizeAsync(Classifier(client), Emails(40));
 
         // 40 baseline calls + 2 teacher calls + 40 final calls.
@@ -108,7 +135,7 @@ public class BootstrapFewShotTests
     public async Task Later_rounds_retry_failed_examples_at_temperature_one()
     {
         var client = DemoAwareClient(r => r.Options?.Temperature == 1.0f);
-        var result = await new BootstrapFewShot(new AccuracyMetric("category"), maxExamples: 3, maxLabeledDemos: 8, maxRounds: 2, options: Options())
+        var result = await new BootstrapFewShot(new AccuracyMetric("category"), maxBootstrappedDemos: 3, maxLabeledDemos: 8, maxRounds: 2, options: Options())
             .OptimizeAsync(Classifier(client), Emails(12));
 
         var bootstrapped = result.OptimizedModule.DemoManager.Demos.Where(d => d.Source == "bootstrap").ToArray();
@@ -117,13 +144,14 @@ public class BootstrapFewShotTests
     }
 
     [Fact]
-    public async Task Without_passing_traces_only_labeled_demos_are_used()
+    public async Task Without_passing_traces_only_labeled_demos_are_used_up_to_maxLabeledDemos()
     {
         var client = new LogiLlm.Providers.ScriptedChatClient().Otherwise("unknown");
-        var result = await new BootstrapFewShot(new AccuracyMetric("category"), maxExamples: 4, maxLabeledDemos: 6, options: Options())
+        var result = await new BootstrapFewShot(new AccuracyMetric("category"), maxBootstrappedDemos: 4, maxLabeledDemos: 6, options: Options())
             .OptimizeAsync(Classifier(client), Emails(10));
 
-        Assert.Equal(4, result.OptimizedModule.DemoManager.Demos.Count);
+        // DSPy: the labelled sample is max_labeled_demos minus the bootstrapped ones (none here).
+        Assert.Equal(6, result.OptimizedModule.DemoManager.Demos.Count);
         Assert.All(result.OptimizedModule.DemoManager.Demos, d => Assert.Equal("labeled", d.Source));
         Assert.Equal(0, result.Improvement);
     }
@@ -133,6 +161,7 @@ public class BootstrapFewShotTests
     {
         var metric = new AccuracyMetric("category");
         Assert.Throws<ArgumentOutOfRangeException>(() => new BootstrapFewShot(metric, maxExamples: -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BootstrapFewShot(metric, maxBootstrappedDemos: -1));
         Assert.Throws<ArgumentOutOfRangeException>(() => new BootstrapFewShot(metric, maxRounds: 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new BootstrapFewShot(metric, metricThreshold: 1.5));
     }

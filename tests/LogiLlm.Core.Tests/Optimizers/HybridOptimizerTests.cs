@@ -13,7 +13,7 @@ public class HybridOptimizerTests
         // Right only with a demo of the right label AND a temperature in [0.2, 0.4].
         var client = DemoAwareClient(r => TemperatureIn(r, 0.2f, 0.4f));
 
-        var result = await new HybridOptimizer(new AccuracyMetric("category"), HybridStrategy.Alternating, trials: 12, maxExamples: 4, maxLabeledDemos: 8, options: Options())
+        var result = await new HybridOptimizer(new AccuracyMetric("category"), HybridStrategy.Alternating, trials: 12, maxBootstrappedDemos: 4, maxLabeledDemos: 8, options: Options())
             .OptimizeAsync(Classifier(client), Emails(16), TemperatureSpace);
 
         Assert.Equal(0, result.BaselineScore);
@@ -31,7 +31,7 @@ public class HybridOptimizerTests
     {
         var client = DemoAwareClient(r => TemperatureIn(r, 0.2f, 0.4f));
 
-        var result = await new HybridOptimizer(new AccuracyMetric("category"), HybridStrategy.Joint, trials: 10, numIterations: 3, maxExamples: 4, maxLabeledDemos: 8, options: Options())
+        var result = await new HybridOptimizer(new AccuracyMetric("category"), HybridStrategy.Joint, trials: 10, numIterations: 3, maxBootstrappedDemos: 4, maxLabeledDemos: 8, options: Options())
             .OptimizeAsync(Classifier(client), Emails(16), TemperatureSpace);
 
         Assert.True(result.BestScore > result.BaselineScore);
@@ -48,7 +48,7 @@ public class HybridOptimizerTests
     {
         var client = TemperatureBandClient(0.2f, 0.4f);
 
-        var result = await new HybridOptimizer(new AccuracyMetric("category"), HybridStrategy.Sequential, trials: 10, maxExamples: 3, maxLabeledDemos: 3, options: Options())
+        var result = await new HybridOptimizer(new AccuracyMetric("category"), HybridStrategy.Sequential, trials: 10, maxBootstrappedDemos: 3, maxLabeledDemos: 3, options: Options())
             .OptimizeAsync(Classifier(client), Emails(12), TemperatureSpace);
 
         Assert.Equal(1, result.BestScore);

@@ -15,7 +15,7 @@ public sealed class OptimizerLifecycleTests : IDisposable
 
     private static HybridOptimizer Hybrid(int seed, int concurrency) =>
         new(new AccuracyMetric("category"), HybridStrategy.Alternating, new ParameterSpace { { "temperature", 0.0, 1.0 }, { "top_p", 0.8, 1.0 } },
-            trials: 8, maxExamples: 3, maxLabeledDemos: 6, options: Options(seed, concurrency));
+            trials: 8, maxBootstrappedDemos: 3, maxLabeledDemos: 6, options: Options(seed, concurrency));
 
     private static string DemoText(Module module) =>
         string.Join("\n", module.DemoManager.Demos.Select(d => $"{d.Source}|{d.Score:R}|{Example.ToJsonObject(d.Inputs).ToJsonString()}|{Example.ToJsonObject(d.Outputs).ToJsonString()}"));
@@ -49,8 +49,8 @@ public sealed class OptimizerLifecycleTests : IDisposable
             return HasDemoFor(r, label) ? label : "unknown";
         });
 
-        var sequential = await new BootstrapFewShot(new AccuracyMetric("category"), maxExamples: 5, maxLabeledDemos: 8, options: Options(5, 1)).OptimizeAsync(Classifier(SlowFirst()), trainset);
-        var parallel = await new BootstrapFewShot(new AccuracyMetric("category"), maxExamples: 5, maxLabeledDemos: 8, options: Options(5, 8)).OptimizeAsync(Classifier(SlowFirst()), trainset);
+        var sequential = await new BootstrapFewShot(new AccuracyMetric("category"), maxBootstrappedDemos: 5, maxLabeledDemos: 8, options: Options(5, 1)).OptimizeAsync(Classifier(SlowFirst()), trainset);
+        var parallel = await new BootstrapFewShot(new AccuracyMetric("category"), maxBootstrappedDemos: 5, maxLabeledDemos: 8, options: Options(5, 8)).OptimizeAsync(Classifier(SlowFirst()), trainset);
 
         Assert.Equal(DemoText(sequential.OptimizedModule), DemoText(parallel.OptimizedModule));
         Assert.Equal(Describe(sequential.History), Describe(parallel.History));
@@ -122,7 +122,7 @@ public sealed class OptimizerLifecycleTests : IDisposable
         var classifier = Classifier(DemoAwareClient());
         var before = ModuleSaver.SaveToString(classifier);
 
-        var result = await new BootstrapFewShot(new AccuracyMetric("category"), maxExamples: 3, options: Options()).OptimizeAsync(classifier, Emails(12));
+        var result = await new BootstrapFewShot(new AccuracyMetric("category"), maxBootstrappedDemos: 3, options: Options()).OptimizeAsync(classifier, Emails(12));
 
         Assert.Equal(Strip(before), Strip(ModuleSaver.SaveToString(classifier)));
         Assert.Empty(classifier.DemoManager.Demos);
@@ -185,7 +185,7 @@ public sealed class OptimizerLifecycleTests : IDisposable
         var trainset = Emails(16);
         var devset = Emails(12, offset: 200);
         var result = await new HybridOptimizer(new AccuracyMetric("category"), HybridStrategy.Alternating, new ParameterSpace { { "temperature", 0.0, 1.0 } },
-                trials: 10, maxExamples: 4, maxLabeledDemos: 8, options: Options())
+                trials: 10, maxBootstrappedDemos: 4, maxLabeledDemos: 8, options: Options())
             .OptimizeAsync(classifier, trainset, valset: devset);
         var path = Path.Combine(_directory, "email_classifier.json");
 

@@ -42,6 +42,7 @@ public static class ApplicationServiceExtensions
             return new FileSystemModuleStore(root);
         });
         builder.Services.AddSingleton<ModuleChangePublisher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ModuleChangePublisher>());
         // Load warnings (version, provider mismatch) and save details reach the service's logs.
         builder.Services.AddLogiLlmPersistenceLogging();
         // With ModuleSigning:Key (the secret parameter module-signing-key), every published version is signed.

@@ -146,7 +146,8 @@ public static class ModulesApi
 
         var info = await store.PublishAsync(name, canonical, cancellationToken);
         logger.LogInformation("Imported module {Module} as version {Version}", name, info.Version);
-        await publisher.PublishAsync(new ModuleChange(name, info.Version, [ModuleRef.LatestAlias]));
+        // The version is written: that is the operation. The announcement is best-effort and retried in the background.
+        publisher.Announce(new ModuleChange(name, info.Version, [ModuleRef.LatestAlias]));
         return TypedResults.Created($"/api/modules/{name}/versions/{info.Version}", new ImportedVersion(name, info.Version, info.Sha256));
     }
 
@@ -283,7 +284,7 @@ public static class ModulesApi
             return TypedResults.Problem(Problem("Module version not found", $"The registry has no module '{name}@{body.Version}'.", StatusCodes.Status404NotFound));
         }
 
-        await publisher.PublishAsync(new ModuleChange(name, body.Version!.Value, [alias]));
+        publisher.Announce(new ModuleChange(name, body.Version!.Value, [alias]));
         return TypedResults.Ok(new ModuleVersions(name, await store.ListVersionsAsync(name, cancellationToken), await store.GetAliasesAsync(name, cancellationToken)));
     }
 

@@ -22,11 +22,20 @@ public sealed class TrainingJobOptions : IValidatableObject
     /// <summary>How often a worker renews its lease and checks for a cancel request it may have missed.</summary>
     public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often each replica looks for expired leases.</summary>
-    public TimeSpan ReaperInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>How often each replica looks for expired leases (one sorted-set read when idle).</summary>
+    public TimeSpan ReaperInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Longest wait for new work when no wake-up arrives on pub/sub.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Longest wait for new work when no wake-up arrives on pub/sub: idle slots wait for the notification, this fallback
+    /// poll only covers a missed one, so an idle replica issues few commands.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a worker keeps retrying the end of a job (renewal before publishing, complete, fail, cancel) while Redis
+    /// does not answer; after that the lease lapses and the reaper requeues the job.
+    /// </summary>
+    public TimeSpan EndRetryWindow { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Smallest gap between two progress writes of one job.</summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(200);
@@ -65,7 +74,7 @@ public sealed class TrainingJobOptions : IValidatableObject
             yield return new ValidationResult("LeaseRenewInterval must be positive and at most half of LeaseDuration.", [nameof(LeaseRenewInterval)]);
         }
 
-        foreach (var (name, value) in new[] { (nameof(ReaperInterval), ReaperInterval), (nameof(PollInterval), PollInterval), (nameof(ProgressInterval), ProgressInterval), (nameof(Retention), Retention), (nameof(EventHeartbeatInterval), EventHeartbeatInterval), (nameof(MaxEventStreamLifetime), MaxEventStreamLifetime) })
+        foreach (var (name, value) in new[] { (nameof(ReaperInterval), ReaperInterval), (nameof(PollInterval), PollInterval), (nameof(ProgressInterval), ProgressInterval), (nameof(EndRetryWindow), EndRetryWindow), (nameof(Retention), Retention), (nameof(EventHeartbeatInterval), EventHeartbeatInterval), (nameof(MaxEventStreamLifetime), MaxEventStreamLifetime) })
         {
             if (value <= TimeSpan.Zero)
             {

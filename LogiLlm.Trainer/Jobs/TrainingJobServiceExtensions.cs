@@ -29,6 +29,8 @@ public static class TrainingJobServiceExtensions
         builder.Services.AddSingleton<LogiLlm.Trainer.Apis.EventStreamSlots>();
         builder.Services.AddSingleton<TrainingJobWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TrainingJobWorker>());
+        // Tagged "live": a worker whose slots stopped polling is a replica to restart (/alive), not just degraded.
+        builder.Services.AddHealthChecks().AddCheck<TrainingWorkerHealthCheck>("training-worker", tags: ["live"]);
         return builder;
     }
 }

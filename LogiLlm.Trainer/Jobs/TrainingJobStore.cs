@@ -24,7 +24,8 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
         public const string Id = "id", Status = "status", Module = "module", Optimizer = "optimizer", Spec = "spec",
             CreatedAt = "createdAt", StartedAt = "startedAt", FinishedAt = "finishedAt", Worker = "worker",
             Attempts = "attempts", Revision = "revision", Done = "done", Total = "total", BestScore = "bestScore",
-            Phase = "phase", Result = "result", Error = "error", CancelRequested = "cancelRequested", LeaseUntil = "leaseUntil";
+            Phase = "phase", Result = "result", Error = "error", CancelRequested = "cancelRequested", LeaseUntil = "leaseUntil",
+            LeaseToken = "leaseToken", PublishedVersion = "publishedVersion";
     }
 
     private TrainingJobOptions Options => options.Value;
@@ -100,9 +101,9 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
 
     /// <summary>
     /// Takes the next queued job for <paramref name="workerId"/> with a lease of <see cref="TrainingJobOptions.LeaseDuration"/>,
-    /// or returns null when the queue is empty.
+    /// or returns null when the queue is empty. The lease carries a fencing token that guards every later write.
     /// </summary>
-    public async Task<TrainingJob?> TryClaimAsync(string workerId, CancellationToken cancellationToken = default)
+    public async Task<JobLease?> TryClaimAsync(string workerId, CancellationToken cancellationToken = default)
     {
         var db = Db;
         for (var attempt = 0; attempt < MaxOptimisticRetries; attempt++)
@@ -134,10 +135,11 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
             _ = tran.HashSetAsync(JobKey(id), [new(F.Status, TrainingJobStatus.Running), new(F.Worker, workerId), new(F.StartedAt, Format(now)), new(F.LeaseUntil, leaseUntil)]);
             _ = tran.HashIncrementAsync(JobKey(id), F.Attempts);
             _ = tran.HashIncrementAsync(JobKey(id), F.Revision);
+            var token = tran.HashIncrementAsync(JobKey(id), F.LeaseToken);
             if (await tran.ExecuteAsync())
             {
                 await AnnounceAsync(id);
-                return await GetAsync(id, cancellationToken);
+                return await GetAsync(id, cancellationToken) is { } job ? new JobLease(job, workerId, await token) : null;
             }
         }
 
@@ -146,10 +148,11 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
     }
 
     /// <summary>Extends the lease of a running job; tells whether the worker still owns it and whether a cancel was asked for.</summary>
-    public async Task<LeaseState> RenewLeaseAsync(string id, string workerId)
+    public async Task<LeaseState> RenewLeaseAsync(JobLease lease)
     {
+        var id = lease.JobId;
         Task<RedisValue>? cancel = null;
-        var owned = await ExecuteAsOwnerAsync(id, workerId, tran =>
+        var owned = await ExecuteAsOwnerAsync(lease, tran =>
         {
             var leaseUntil = (Now() + Options.LeaseDuration).ToUnixTimeMilliseconds();
             _ = tran.SortedSetAddAsync(LeasesKey, id, leaseUntil);
@@ -165,8 +168,9 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
     }
 
     /// <summary>Records progress of a job this worker owns.</summary>
-    public async Task ReportProgressAsync(string id, string workerId, TrainingProgress progress)
+    public async Task ReportProgressAsync(JobLease lease, TrainingProgress progress)
     {
+        var id = lease.JobId;
         var fields = new List<HashEntry> { new(F.Done, progress.Done), new(F.Total, progress.Total) };
         if (progress.BestScore is { } best)
         {
@@ -178,7 +182,7 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
             fields.Add(new(F.Phase, phase));
         }
 
-        if (await ExecuteAsOwnerAsync(id, workerId, tran =>
+        if (await ExecuteAsOwnerAsync(lease, tran =>
         {
             _ = tran.HashSetAsync(JobKey(id), [.. fields]);
             _ = tran.HashIncrementAsync(JobKey(id), F.Revision);
@@ -188,9 +192,24 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
         }
     }
 
+    /// <summary>
+    /// Records the registry version a job published, under its lease, before the job is marked succeeded: a re-run of the
+    /// job (its lease lapsed after publishing) reuses that version instead of publishing a second one.
+    /// </summary>
+    /// <returns>False when the lease no longer holds the job.</returns>
+    public Task<bool> RecordPublishedVersionAsync(JobLease lease, int version) =>
+        ExecuteAsOwnerAsync(lease, tran => _ = tran.HashSetAsync(JobKey(lease.JobId), F.PublishedVersion, version));
+
+    /// <summary>The registry version a job recorded as published, or null.</summary>
+    public async Task<int?> GetPublishedVersionAsync(string id)
+    {
+        var value = await Db.HashGetAsync(JobKey(id), F.PublishedVersion);
+        return value.IsNullOrEmpty ? null : (int)value;
+    }
+
     /// <summary>Marks a job this worker owns as succeeded.</summary>
-    public Task<bool> CompleteAsync(string id, string workerId, TrainingJobResult result) =>
-        FinishAsync(id, workerId, TrainingJobStatus.Succeeded,
+    public Task<bool> CompleteAsync(JobLease lease, TrainingJobResult result) =>
+        FinishAsync(lease, TrainingJobStatus.Succeeded,
         [
             new(F.Result, JsonSerializer.Serialize(result, TrainingJobsJsonContext.Default.TrainingJobResult)),
             new(F.BestScore, result.BestScore.ToString("R", CultureInfo.InvariantCulture)),
@@ -198,17 +217,18 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
         ]);
 
     /// <summary>Marks a job this worker owns as failed.</summary>
-    public Task<bool> FailAsync(string id, string workerId, string error) =>
-        FinishAsync(id, workerId, TrainingJobStatus.Failed, [new(F.Error, error)]);
+    public Task<bool> FailAsync(JobLease lease, string error) =>
+        FinishAsync(lease, TrainingJobStatus.Failed, [new(F.Error, error)]);
 
     /// <summary>Marks a job this worker owns as cancelled.</summary>
-    public Task<bool> MarkCancelledAsync(string id, string workerId) =>
-        FinishAsync(id, workerId, TrainingJobStatus.Cancelled, []);
+    public Task<bool> MarkCancelledAsync(JobLease lease) =>
+        FinishAsync(lease, TrainingJobStatus.Cancelled, []);
 
     /// <summary>Gives a job back to the queue (the worker is shutting down); the next worker starts it afresh.</summary>
-    public async Task<bool> ReleaseAsync(string id, string workerId)
+    public async Task<bool> ReleaseAsync(JobLease lease)
     {
-        if (!await ExecuteAsOwnerAsync(id, workerId, tran =>
+        var id = lease.JobId;
+        if (!await ExecuteAsOwnerAsync(lease, tran =>
         {
             _ = tran.SortedSetRemoveAsync(LeasesKey, id);
             _ = tran.ListRightPushAsync(QueueKey, id);
@@ -363,9 +383,10 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
         await Db.HashSetAsync(JobKey(id), F.LeaseUntil, expiry.ToUnixTimeMilliseconds());
     }
 
-    private async Task<bool> FinishAsync(string id, string workerId, string status, HashEntry[] extra)
+    private async Task<bool> FinishAsync(JobLease lease, string status, HashEntry[] extra)
     {
-        if (!await ExecuteAsOwnerAsync(id, workerId, tran =>
+        var id = lease.JobId;
+        if (!await ExecuteAsOwnerAsync(lease, tran =>
         {
             _ = tran.HashSetAsync(JobKey(id), [new(F.Status, status), new(F.FinishedAt, Format(Now())), .. extra]);
             _ = tran.HashIncrementAsync(JobKey(id), F.Revision);
@@ -381,17 +402,19 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
     }
 
     /// <summary>
-    /// Runs <paramref name="write"/> in a transaction guarded by "this worker owns the running job". A WATCH can also
-    /// fail because something else touched the job hash meanwhile (progress, a cancel request); then the ownership is
-    /// checked again and the write retried, so only a real loss of the job returns false.
+    /// Runs <paramref name="write"/> in a transaction guarded by "this lease still holds the running job" (worker and
+    /// fencing token). A WATCH can also fail because something else touched the job hash meanwhile (progress, a cancel
+    /// request); then the ownership is checked again and the write retried, so only a real loss of the job returns false.
     /// </summary>
-    private async Task<bool> ExecuteAsOwnerAsync(string id, string workerId, Action<ITransaction> write)
+    private async Task<bool> ExecuteAsOwnerAsync(JobLease lease, Action<ITransaction> write)
     {
         var db = Db;
+        var id = lease.JobId;
         for (var attempt = 0; attempt < MaxOptimisticRetries; attempt++)
         {
             var tran = db.CreateTransaction();
-            tran.AddCondition(Condition.HashEqual(JobKey(id), F.Worker, workerId));
+            tran.AddCondition(Condition.HashEqual(JobKey(id), F.Worker, lease.WorkerId));
+            tran.AddCondition(Condition.HashEqual(JobKey(id), F.LeaseToken, lease.Token));
             tran.AddCondition(Condition.HashEqual(JobKey(id), F.Status, TrainingJobStatus.Running));
             write(tran);
             if (await tran.ExecuteAsync())
@@ -399,8 +422,8 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
                 return true;
             }
 
-            var current = await db.HashGetAsync(JobKey(id), [F.Worker, F.Status]);
-            if (current[0] != workerId || current[1] != TrainingJobStatus.Running)
+            var current = await db.HashGetAsync(JobKey(id), [F.Worker, F.Status, F.LeaseToken]);
+            if (current[0] != lease.WorkerId || current[1] != TrainingJobStatus.Running || current[2] != lease.Token)
             {
                 return false;
             }

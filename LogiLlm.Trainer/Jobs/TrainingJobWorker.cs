@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using LogiLlm.Hosting;
 using LogiLlm.Persistence;
@@ -11,8 +13,10 @@ namespace LogiLlm.Trainer.Jobs;
 
 /// <summary>
 /// Runs queued training jobs on this replica (<see cref="TrainingJobOptions.Concurrency"/> at a time): claims a job
-/// with a lease, renews the lease while the optimizer runs, publishes the optimized module to the registry, and
-/// requeues jobs whose worker died. Cancellation arrives over pub/sub and, as a fallback, with each lease renewal.
+/// with a fenced lease, renews the lease while the optimizer runs, publishes the optimized module to the registry once
+/// per job, and requeues jobs whose worker died. Cancellation arrives over pub/sub and, as a fallback, with each lease
+/// renewal. No Redis or registry failure ends a slot: every end of a job is retried for
+/// <see cref="TrainingJobOptions.EndRetryWindow"/>, after which the lapsed lease hands the job to the reaper.
 /// </summary>
 public sealed class TrainingJobWorker(
     TrainingJobStore jobs,
@@ -26,8 +30,11 @@ public sealed class TrainingJobWorker(
     ModuleFileOptions files,
     ILogger<TrainingJobWorker> logger) : BackgroundService
 {
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private SlotState[] _slots = [];
 
     /// <summary>Identifies this worker in job records and logs.</summary>
     public string WorkerId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
@@ -36,6 +43,32 @@ public sealed class TrainingJobWorker(
     public IReadOnlyCollection<string> RunningJobIds => _running.Keys.ToArray();
 
     private TrainingJobOptions Options => options.Value;
+
+    /// <summary>
+    /// Slots that are neither running a job nor polled the queue within <paramref name="staleAfter"/>, and slots
+    /// whose loop ended although the worker is not stopping (empty while the worker is alive).
+    /// </summary>
+    public IReadOnlyList<string> DescribeStalledSlots(TimeSpan staleAfter)
+    {
+        var stalled = new List<string>();
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            var slot = _slots[i];
+            if (slot.Ended)
+            {
+                stalled.Add($"slot {i} stopped");
+            }
+            else if (!slot.Busy && time.GetElapsedTime(Volatile.Read(ref slot.LastPoll)) is var idle && idle > staleAfter)
+            {
+                stalled.Add($"slot {i} has not polled the queue for {idle.TotalSeconds:0} s");
+            }
+        }
+
+        return stalled;
+    }
+
+    /// <summary>Whether the worker runs slots at all (false when <see cref="TrainingJobOptions.Concurrency"/> is 0 or before start).</summary>
+    public bool HasSlots => _slots.Length > 0;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -46,17 +79,20 @@ public sealed class TrainingJobWorker(
             return;
         }
 
-        await SubscribeAsync(stoppingToken);
+        _slots = Enumerable.Range(0, Options.Concurrency).Select(_ => new SlotState(time.GetTimestamp())).ToArray();
         logger.LogInformation("Training job worker {Worker} started with {Concurrency} slot(s)", WorkerId, Options.Concurrency);
-        var slots = Enumerable.Range(0, Options.Concurrency).Select(_ => RunSlotAsync(stoppingToken)).ToList();
-        slots.Add(RunReaperAsync(stoppingToken));
-        await Task.WhenAll(slots);
+        var tasks = _slots.Select(slot => RunSlotAsync(slot, stoppingToken)).ToList();
+        tasks.Add(SubscribeAsync(stoppingToken));
+        tasks.Add(RunReaperAsync(stoppingToken));
+        await Task.WhenAll(tasks);
     }
 
     private async Task SubscribeAsync(CancellationToken stoppingToken)
     {
+        // The multiplexer resubscribes by itself after a reconnect; only the first subscription needs retries. Slots
+        // poll meanwhile, so a missing subscription only delays them.
         var subscriber = redis.GetSubscriber();
-        while (!stoppingToken.IsCancellationRequested)
+        for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
         {
             try
             {
@@ -70,46 +106,64 @@ public sealed class TrainingJobWorker(
                 });
                 return;
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 logger.LogWarning(ex, "Could not subscribe to the job channels; retrying");
-                await Delay(Options.PollInterval, stoppingToken);
+                await Delay(RetryDelay(attempt), stoppingToken);
             }
         }
     }
 
-    private async Task RunSlotAsync(CancellationToken stoppingToken)
+    private async Task RunSlotAsync(SlotState slot, CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            TrainingJob? job;
-            try
+            var failures = 0;
+            while (!stoppingToken.IsCancellationRequested)
             {
-                job = await jobs.TryClaimAsync(WorkerId, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                logger.LogWarning(ex, "Could not read the training job queue; retrying");
-                await Delay(Options.PollInterval, stoppingToken);
-                continue;
-            }
+                Volatile.Write(ref slot.LastPoll, time.GetTimestamp());
+                try
+                {
+                    var lease = await jobs.TryClaimAsync(WorkerId, stoppingToken);
+                    failures = 0;
+                    if (lease is null)
+                    {
+                        await WaitForWorkAsync(stoppingToken);
+                        continue;
+                    }
 
-            if (job is null)
-            {
-                await WaitForWorkAsync(stoppingToken);
-                continue;
+                    slot.Busy = true;
+                    try
+                    {
+                        await RunJobAsync(lease, stoppingToken);
+                    }
+                    finally
+                    {
+                        slot.Busy = false;
+                    }
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    // Redis down, or anything unforeseen: this slot goes on after a pause, it never dies.
+                    failures++;
+                    logger.LogWarning(ex, "Training job slot could not read the queue or finish a job; retrying");
+                    await Delay(RetryDelay(failures), stoppingToken);
+                }
             }
-
-            await RunJobAsync(job, stoppingToken);
+        }
+        finally
+        {
+            slot.Ended = !stoppingToken.IsCancellationRequested;
         }
     }
 
     private async Task WaitForWorkAsync(CancellationToken stoppingToken)
     {
+        // Woken by pub/sub when work is queued; the long fallback poll covers a missed notification.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         timeout.CancelAfter(Options.PollInterval);
         try
@@ -133,7 +187,7 @@ public sealed class TrainingJobWorker(
                     _wake.Writer.TryWrite(true);
                 }
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogWarning(ex, "Could not look for expired training job leases");
             }
@@ -142,13 +196,14 @@ public sealed class TrainingJobWorker(
         }
     }
 
-    private async Task RunJobAsync(TrainingJob job, CancellationToken stoppingToken)
+    private async Task RunJobAsync(JobLease lease, CancellationToken stoppingToken)
     {
+        var job = lease.Job;
         using var running = new RunningJob(job.Id, stoppingToken);
         _running[job.Id] = running;
         using var heartbeatStop = new CancellationTokenSource();
-        var reporter = new ProgressReporter(jobs, job.Id, WorkerId, Options.ProgressInterval, time, logger);
-        var heartbeat = HeartbeatAsync(running, heartbeatStop.Token);
+        var reporter = new ProgressReporter(jobs, lease, Options.ProgressInterval, time, logger);
+        var heartbeat = HeartbeatAsync(lease, running, heartbeatStop.Token);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["TrainingJobId"] = job.Id });
         var started = time.GetTimestamp();
         try
@@ -164,54 +219,59 @@ public sealed class TrainingJobWorker(
             var outcome = await runner.RunAsync(spec, reporter, running.Token);
             await reporter.FlushAsync();
 
-            // Publish only while this worker still owns the job, so a requeued copy does not publish twice.
-            var lease = await jobs.RenewLeaseAsync(job.Id, WorkerId);
-            if (lease == LeaseState.Lost)
+            // Fencing: write to the registry only while this lease still holds the job, so a requeued copy does not
+            // publish too. A renewed lease leaves LeaseDuration for the publish before another claim can happen.
+            var state = await EndAsync("renew the lease of", () => jobs.RenewLeaseAsync(lease), stoppingToken);
+            if (state is null or LeaseState.Lost)
             {
-                logger.LogWarning("Training job {JobId} was taken from worker {Worker} before it finished; dropping its result", job.Id, WorkerId);
+                logger.LogWarning("Training job {JobId} was taken from worker {Worker} before it finished (or its lease could not be renewed); dropping its result", job.Id, WorkerId);
                 return;
             }
 
-            if (lease == LeaseState.CancelRequested)
+            if (state == LeaseState.CancelRequested)
             {
                 running.RequestCancel();
                 running.Token.ThrowIfCancellationRequested();
             }
 
-            var module = outcome.Module;
-            module.Metadata["training_job"] = new System.Text.Json.Nodes.JsonObject
+            var info = await PublishOnceAsync(lease, spec, outcome, stoppingToken);
+            if (info is null)
             {
-                ["id"] = job.Id,
-                ["optimizer"] = spec.Optimizer,
-                ["metric"] = $"{spec.Metric}({spec.MetricKey})",
-                ["dataset"] = spec.SampleDataset ?? "inline",
-                ["baseline_score"] = outcome.BaselineScore,
-                ["best_score"] = outcome.BestScore,
-            };
-            var document = ModuleSaver.SaveToString(module, files.Save);   // signed when ModuleSigning:Key is set
-            var info = await modules.PublishAsync(spec.Module, document, CancellationToken.None);
-            await publisher.PublishAsync(new ModuleChange(spec.Module, info.Version, [ModuleRef.LatestAlias]));
-            var result = new TrainingJobResult(spec.Module, info.Version, outcome.BaselineScore, outcome.BestScore, outcome.Improvement, outcome.Comparison);
-            if (!await jobs.CompleteAsync(job.Id, WorkerId, result))
-            {
-                logger.LogWarning("Training job {JobId} published {Module}@{Version} but was no longer owned by worker {Worker}", job.Id, spec.Module, info.Version, WorkerId);
+                return;
             }
-            else
+
+            publisher.Announce(new ModuleChange(spec.Module, info.Version, [ModuleRef.LatestAlias]));
+            var result = new TrainingJobResult(spec.Module, info.Version, outcome.BaselineScore, outcome.BestScore, outcome.Improvement, outcome.Comparison);
+            switch (await EndAsync("complete", () => jobs.CompleteAsync(lease, result), stoppingToken))
             {
-                logger.LogInformation("Training job {JobId} published {Module}@{Version}: {Baseline:0.###} -> {Best:0.###}", job.Id, spec.Module, info.Version, outcome.BaselineScore, outcome.BestScore);
-                metrics.Succeeded(spec.Module, spec.Optimizer, outcome, time.GetElapsedTime(started));
+                case true:
+                    logger.LogInformation("Training job {JobId} published {Module}@{Version}: {Baseline:0.###} -> {Best:0.###}", job.Id, spec.Module, info.Version, outcome.BaselineScore, outcome.BestScore);
+                    metrics.Succeeded(spec.Module, spec.Optimizer, outcome, time.GetElapsedTime(started));
+                    break;
+                case false:
+                    logger.LogWarning("Training job {JobId} published {Module}@{Version} but was no longer owned by worker {Worker}; its next run reuses that version", job.Id, spec.Module, info.Version, WorkerId);
+                    break;
             }
         }
         catch (OperationCanceledException) when (running.CancelRequested)
         {
             logger.LogInformation("Training job {JobId} cancelled", job.Id);
-            await jobs.MarkCancelledAsync(job.Id, WorkerId);
+            await EndAsync("cancel", () => jobs.MarkCancelledAsync(lease), stoppingToken);
             metrics.Ended(job.Module, job.Optimizer, "cancelled", time.GetElapsedTime(started));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             logger.LogInformation("Worker {Worker} stopping; training job {JobId} goes back to the queue", WorkerId, job.Id);
-            await jobs.ReleaseAsync(job.Id, WorkerId);
+            // Stopping: one bounded try; if Redis cannot take it, the lease lapses and the reaper requeues the job.
+            try
+            {
+                await jobs.ReleaseAsync(lease).WaitAsync(Options.LeaseRenewInterval, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                logger.LogWarning(ex, "Could not give training job {JobId} back to the queue; it is requeued when its lease expires", job.Id);
+            }
+
             metrics.Ended(job.Module, job.Optimizer, "requeued", time.GetElapsedTime(started));
         }
         catch (OperationCanceledException) when (running.LeaseLost)
@@ -221,7 +281,7 @@ public sealed class TrainingJobWorker(
         catch (Exception ex)
         {
             logger.LogError(ex, "Training job {JobId} failed", job.Id);
-            await jobs.FailAsync(job.Id, WorkerId, Describe(ex));
+            await EndAsync("fail", () => jobs.FailAsync(lease, Describe(ex)), stoppingToken);
             metrics.Ended(job.Module, job.Optimizer, "failed", time.GetElapsedTime(started));
         }
         finally
@@ -232,7 +292,121 @@ public sealed class TrainingJobWorker(
         }
     }
 
-    private async Task HeartbeatAsync(RunningJob running, CancellationToken stop)
+    /// <summary>
+    /// Publishes the job's module unless an earlier run of the same job already did (its lease lapsed after the
+    /// publish): then that version is reused, so a job id maps to at most one version. Returns null when the lease
+    /// was lost on the way.
+    /// </summary>
+    private async Task<ModuleVersionInfo?> PublishOnceAsync(JobLease lease, TrainingJobSpec spec, TrainingOutcome outcome, CancellationToken stoppingToken)
+    {
+        var job = lease.Job;
+        ModuleVersionInfo? info = null;
+        if (job.Attempts > 1)
+        {
+            info = await FindPublishedVersionAsync(lease, spec.Module, stoppingToken);
+            if (info is not null)
+            {
+                logger.LogInformation("Training job {JobId} already published {Module}@{Version} in an earlier run; reusing it", job.Id, spec.Module, info.Version);
+            }
+        }
+
+        if (info is null)
+        {
+            var module = outcome.Module;
+            module.Metadata[TrainingJobMetadataKey] = new JsonObject
+            {
+                ["id"] = job.Id,
+                ["optimizer"] = spec.Optimizer,
+                ["metric"] = $"{spec.Metric}({spec.MetricKey})",
+                ["dataset"] = spec.SampleDataset ?? "inline",
+                ["baseline_score"] = outcome.BaselineScore,
+                ["best_score"] = outcome.BestScore,
+            };
+            var document = ModuleSaver.SaveToString(module, files.Save);   // signed when ModuleSigning:Key is set
+            info = await modules.PublishAsync(spec.Module, document, CancellationToken.None);
+        }
+
+        // Fast path for a re-run; the registry's lineage stays the source of truth.
+        if (await EndAsync("record the published version of", () => jobs.RecordPublishedVersionAsync(lease, info.Version), stoppingToken) is false)
+        {
+            logger.LogWarning("Training job {JobId} published {Module}@{Version} but was no longer owned by worker {Worker}; its next run reuses that version", job.Id, spec.Module, info.Version, WorkerId);
+            return null;
+        }
+
+        return info;
+    }
+
+    /// <summary>Key of the training job's lineage in a published module's metadata.</summary>
+    public const string TrainingJobMetadataKey = "training_job";
+
+    private async Task<ModuleVersionInfo?> FindPublishedVersionAsync(JobLease lease, string module, CancellationToken stoppingToken)
+    {
+        var versions = await modules.ListVersionsAsync(module, stoppingToken);
+        var recorded = await EndAsync("read the published version of", async () => await jobs.GetPublishedVersionAsync(lease.JobId) ?? 0, stoppingToken);
+        if (recorded is > 0 and var known && versions.FirstOrDefault(v => v.Version == known) is { } recordedInfo)
+        {
+            return recordedInfo;
+        }
+
+        // The run may have published and lost its lease before recording it: the version's lineage names the job.
+        // Only versions created since the job was queued can be its own (a minute of slack for clock skew).
+        foreach (var candidate in versions.Where(v => v.CreatedAt >= lease.Job.CreatedAt - TimeSpan.FromMinutes(1)).OrderByDescending(v => v.Version))
+        {
+            var stored = await modules.GetAsync(candidate.Ref, stoppingToken);
+            if (stored is not null && JobIdOf(stored.Document) == lease.JobId)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? JobIdOf(string document)
+    {
+        try
+        {
+            return JsonNode.Parse(document)?["metadata"]?[TrainingJobMetadataKey]?["id"]?.GetValue<string>();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Runs one step of a job's end (renew, record, complete, fail, cancel) until Redis takes it, for at most
+    /// <see cref="TrainingJobOptions.EndRetryWindow"/>. Returns the step's answer, or null when it never got through
+    /// (then the lease lapses and the reaper requeues or fails the job; a re-run reuses a version already published).
+    /// </summary>
+    private async Task<T?> EndAsync<T>(string what, Func<Task<T>> step, CancellationToken stoppingToken)
+        where T : struct
+    {
+        var started = time.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await step();
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException or InvalidOperationException)
+            {
+                if (time.GetElapsedTime(started) >= Options.EndRetryWindow || stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogError(ex, "Could not {Step} the training job after {Attempts} attempts; its lease will lapse and the job will be requeued", what, attempt);
+                    return null;
+                }
+
+                logger.LogWarning(ex, "Could not {Step} the training job (attempt {Attempt}); retrying", what, attempt);
+                await Delay(RetryDelay(attempt), stoppingToken);
+            }
+        }
+    }
+
+    private static TimeSpan RetryDelay(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(MaxRetryDelay.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(attempt, 10))));
+
+    private async Task HeartbeatAsync(JobLease lease, RunningJob running, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
@@ -244,7 +418,7 @@ public sealed class TrainingJobWorker(
 
             try
             {
-                switch (await jobs.RenewLeaseAsync(running.Id, WorkerId))
+                switch (await jobs.RenewLeaseAsync(lease))
                 {
                     case LeaseState.CancelRequested:
                         running.RequestCancel();
@@ -254,7 +428,7 @@ public sealed class TrainingJobWorker(
                         return;
                 }
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (ex is RedisException or TimeoutException or InvalidOperationException)
             {
                 logger.LogWarning(ex, "Could not renew the lease of training job {JobId}", running.Id);
             }
@@ -278,6 +452,16 @@ public sealed class TrainingJobWorker(
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>What the liveness check reads of one slot.</summary>
+    private sealed class SlotState(long lastPoll)
+    {
+        public long LastPoll = lastPoll;
+
+        public volatile bool Busy;
+
+        public volatile bool Ended;
     }
 
     /// <summary>The cancellation state of one job this worker runs.</summary>
@@ -320,7 +504,7 @@ public sealed class TrainingJobWorker(
     }
 
     /// <summary>Writes the latest progress to Redis, at most once per interval (optimizers may report very often).</summary>
-    private sealed class ProgressReporter(TrainingJobStore jobs, string id, string workerId, TimeSpan interval, TimeProvider time, ILogger logger) : IProgress<TrainingProgress>
+    private sealed class ProgressReporter(TrainingJobStore jobs, JobLease lease, TimeSpan interval, TimeProvider time, ILogger logger) : IProgress<TrainingProgress>
     {
         private readonly Lock _gate = new();
         private TrainingProgress? _pending;
@@ -373,11 +557,11 @@ public sealed class TrainingJobWorker(
 
             try
             {
-                await jobs.ReportProgressAsync(id, workerId, value);
+                await jobs.ReportProgressAsync(lease, value);
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (ex is RedisException or TimeoutException or InvalidOperationException)
             {
-                logger.LogDebug(ex, "Could not record progress of training job {JobId}", id);
+                logger.LogDebug(ex, "Could not record progress of training job {JobId}", lease.JobId);
             }
         }
     }

@@ -59,6 +59,15 @@ public sealed class RedisServerProcess : IDisposable
         throw new TimeoutException("redis-server did not accept connections within 20 s.");
     }
 
+    /// <summary>The server's process id.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>Freezes the server (SIGSTOP): connections stay open but nothing is answered, like a hung cache.</summary>
+    public void Pause() => Signal("-STOP");
+
+    /// <summary>Lets a paused server go on (SIGCONT).</summary>
+    public void Resume() => Signal("-CONT");
+
     /// <summary>Stops the server (used by tests that check behaviour while Redis is down).</summary>
     public void Dispose()
     {
@@ -75,6 +84,17 @@ public sealed class RedisServerProcess : IDisposable
         }
 
         _process.Dispose();
+    }
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("kill did not start.");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} {_process.Id} exited with code {kill.ExitCode}.");
+        }
     }
 
     private static int FreePort()

@@ -11,7 +11,8 @@ namespace LogiLlm.Trainer.Tests.Jobs;
 /// replicas of one deployment; short leases and polls keep the tests fast.
 /// </summary>
 public sealed class JobsHost(
-    string redisConnectionString, string registryPath, string keyPrefix, int concurrency = 1, ITrainingRunner? runner = null, TimeSpan? leaseDuration = null)
+    string redisConnectionString, string registryPath, string keyPrefix, int concurrency = 1, ITrainingRunner? runner = null, TimeSpan? leaseDuration = null,
+    Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     /// <summary>Default lease: short, so that tests of dead workers see their jobs taken over within seconds.</summary>
@@ -44,7 +45,12 @@ public sealed class JobsHost(
         builder.UseSetting("TrainingJobs:ProgressInterval", "00:00:00.050");
         if (runner is not null)
         {
-            builder.ConfigureTestServices(services => services.AddSingleton(runner));
+            builder.ConfigureTestServices(s => s.AddSingleton(runner));
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 }

@@ -21,8 +21,9 @@ public sealed class JobsRedisFixture : IDisposable
         return (registry, $"test:{Guid.NewGuid():n}");
     }
 
-    public JobsHost Host(string registry, string prefix, int concurrency = 1, ITrainingRunner? runner = null, TimeSpan? leaseDuration = null) =>
-        new(Redis.ConnectionString, registry, prefix, concurrency, runner, leaseDuration);
+    public JobsHost Host(string registry, string prefix, int concurrency = 1, ITrainingRunner? runner = null, TimeSpan? leaseDuration = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null) =>
+        new(Redis.ConnectionString, registry, prefix, concurrency, runner, leaseDuration, services);
 
     public void Dispose()
     {

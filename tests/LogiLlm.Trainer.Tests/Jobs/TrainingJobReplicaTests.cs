@@ -82,8 +82,8 @@ public sealed class TrainingJobReplicaTests(JobsRedisFixture fixture) : IClassFi
 
         // A worker claims the job and dies: its lease is never renewed.
         var claimed = await api.Store.TryClaimAsync("dead-worker", cts.Token);
-        Assert.Equal(id, claimed?.Id);
-        Assert.Equal("running", claimed!.Status);
+        Assert.Equal(id, claimed?.JobId);
+        Assert.Equal("running", claimed!.Job.Status);
         Assert.Empty(await api.Store.QueuedIdsAsync());
 
         var runner = new GatedRunner("live") { AutoRelease = true };
@@ -108,7 +108,7 @@ public sealed class TrainingJobReplicaTests(JobsRedisFixture fixture) : IClassFi
         for (var attempt = 1; attempt <= 3; attempt++)
         {
             var claimed = await api.Store.TryClaimAsync($"dead-{attempt}", cts.Token);
-            Assert.Equal(id, claimed?.Id);
+            Assert.Equal(id, claimed?.JobId);
             await api.Store.SetLeaseExpiryAsync(id, DateTimeOffset.UtcNow.AddSeconds(-1));
             await api.Store.ReapExpiredAsync();
         }

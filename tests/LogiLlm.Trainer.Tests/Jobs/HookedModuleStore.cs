@@ -1,0 +1,32 @@
+using LogiLlm.Registry;
+
+namespace LogiLlm.Trainer.Tests.Jobs;
+
+/// <summary>A registry that runs a test's hook right after its first successful publish (to lose a lease at that moment).</summary>
+public sealed class HookedModuleStore(IModuleStore inner) : IModuleStore
+{
+    private int _published;
+
+    public Func<Task>? AfterFirstPublish { get; set; }
+
+    public async Task<ModuleVersionInfo> PublishAsync(string name, string document, CancellationToken cancellationToken = default)
+    {
+        var info = await inner.PublishAsync(name, document, cancellationToken);
+        if (Interlocked.Increment(ref _published) == 1 && AfterFirstPublish is { } hook)
+        {
+            await hook();
+        }
+
+        return info;
+    }
+
+    public Task<StoredModule?> GetAsync(ModuleRef reference, CancellationToken cancellationToken = default) => inner.GetAsync(reference, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListModulesAsync(CancellationToken cancellationToken = default) => inner.ListModulesAsync(cancellationToken);
+
+    public Task<IReadOnlyList<ModuleVersionInfo>> ListVersionsAsync(string name, CancellationToken cancellationToken = default) => inner.ListVersionsAsync(name, cancellationToken);
+
+    public Task SetAliasAsync(string name, string alias, int version, CancellationToken cancellationToken = default) => inner.SetAliasAsync(name, alias, version, cancellationToken);
+
+    public Task<IReadOnlyDictionary<string, int>> GetAliasesAsync(string name, CancellationToken cancellationToken = default) => inner.GetAliasesAsync(name, cancellationToken);
+}

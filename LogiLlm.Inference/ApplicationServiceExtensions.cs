@@ -3,6 +3,7 @@ using LogiLlm.Inference.Modules;
 using LogiLlm.LocalModel;
 using LogiLlm.Providers;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using LogiLlm.Registry;
 using Microsoft.Extensions.Options;
 
 namespace LogiLlm.Inference;
@@ -22,6 +23,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddOptions<ModuleSigningSettings>().BindConfiguration(ModuleSigningSettings.SectionName);
         builder.Services.AddLogiLlmModuleSigning();
 
+        // The one place the trainer client is created (handlers such as credentials go here).
         builder.Services.AddHttpClient<TrainerClient>(client =>
             client.BaseAddress = new Uri(builder.Configuration["Trainer:BaseAddress"] ?? "http://trainer"))
             .AddLogiLlmAdminCredential();
@@ -30,10 +32,13 @@ public static class ApplicationServiceExtensions
         builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<BakedModules>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BakedModules>());
+        builder.AddModuleCache();
+        builder.Services.AddSingleton(sp => new LoadedModules(sp.GetRequiredService<IOptions<ModuleCacheOptions>>().Value.MaxLoadedModules));
         builder.Services.AddSingleton<ModuleResolver>();
+        builder.Services.AddHostedService<ModuleCacheResync>();
+        builder.Services.AddOptions<PredictionCacheOptions>().BindConfiguration(PredictionCacheOptions.SectionName);
         builder.Services.AddSingleton<PredictionCache>();
         builder.Services.AddHealthChecks().AddCheck<CacheHealthCheck>("cache", failureStatus: HealthStatus.Degraded);
-        builder.Services.AddHostedService<ModuleChangeListener>();
         return builder;
     }
 }

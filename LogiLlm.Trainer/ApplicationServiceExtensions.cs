@@ -41,6 +41,7 @@ public static class ApplicationServiceExtensions
             logger.LogInformation("Module registry at {RegistryPath}", root);
             return new FileSystemModuleStore(root);
         });
+        builder.AddModuleCache();
         builder.Services.AddSingleton<ModuleChangePublisher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ModuleChangePublisher>());
         // Load warnings (version, provider mismatch) and save details reach the service's logs.

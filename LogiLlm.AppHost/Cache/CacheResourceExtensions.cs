@@ -16,14 +16,42 @@ public static class CacheResourceExtensions
     {
         var mode = ResolveMode(builder);
         builder.Configuration["Redis:ResolvedMode"] = mode.ToString();
+        var maxMemory = builder.Configuration["Redis:MaxMemory"] ?? DefaultMaxMemory;
         return mode switch
         {
-            CacheMode.Container when builder.ExecutionContext.IsPublishMode => builder.AddRedis(name).WithDataVolume().WithAppendOnlyFile(),
-            CacheMode.Container => builder.AddRedis(name),
-            CacheMode.Executable => builder.AddRedisServerExecutable(name),
+            CacheMode.Container when builder.ExecutionContext.IsPublishMode => builder.AddRedis(name).WithDataVolume().WithAppendOnlyFile().WithArgs(context => AppendMemoryLimit(context, maxMemory)),
+            CacheMode.Container => builder.AddRedis(name).WithArgs(context => AppendMemoryLimit(context, maxMemory)),
+            CacheMode.Executable => builder.AddRedisServerExecutable(name, maxMemory),
             CacheMode.Garnet => builder.AddGarnetServer(name),
             _ => throw new InvalidOperationException($"Unknown cache mode {mode}."),
         };
+    }
+
+    /// <summary>
+    /// Memory limit of the cache (<c>Redis:MaxMemory</c> overrides it). Under pressure Redis evicts the least recently used
+    /// keys that have a time to live (<see cref="EvictionPolicy"/>): predictions, module cache entries and finished jobs,
+    /// never the job queue, leases or unfinished jobs (they have none). So the public predict endpoint cannot fill the
+    /// Redis that holds the job queue.
+    /// </summary>
+    public const string DefaultMaxMemory = "256mb";
+
+    /// <summary>Eviction policy of the cache: only keys with a time to live are evicted.</summary>
+    public const string EvictionPolicy = "volatile-lru";
+
+    private static void AppendMemoryLimit(CommandLineArgsCallbackContext context, string maxMemory)
+    {
+        // The Redis container runs "/bin/sh -c 'redis-server ...'": the limit belongs inside that command line.
+        var shell = context.Args.IndexOf("-c");
+        if (shell >= 0 && shell + 1 < context.Args.Count && context.Args[shell + 1] is string command)
+        {
+            context.Args[shell + 1] = $"{command} --maxmemory {maxMemory} --maxmemory-policy {EvictionPolicy}";
+            return;
+        }
+
+        context.Args.Add("--maxmemory");
+        context.Args.Add(maxMemory);
+        context.Args.Add("--maxmemory-policy");
+        context.Args.Add(EvictionPolicy);
     }
 
     /// <summary>Decides the cache mode from <c>Redis:Mode</c>, the execution context and what this machine has.</summary>
@@ -68,7 +96,7 @@ public static class CacheResourceExtensions
             context.Args[command] = line + " --appendonly yes --appendfsync everysec";
         });
 
-    private static IResourceBuilder<IResourceWithConnectionString> AddRedisServerExecutable(this IDistributedApplicationBuilder builder, string name)
+    private static IResourceBuilder<IResourceWithConnectionString> AddRedisServerExecutable(this IDistributedApplicationBuilder builder, string name, string maxMemory)
     {
         var command = FindOnPath("redis-server")
             ?? throw new InvalidOperationException("Redis:Mode is 'executable' but no redis-server is on PATH.");
@@ -89,6 +117,7 @@ public static class CacheResourceExtensions
                 context.Args.Add("");
                 context.Args.Add("--appendonly");
                 context.Args.Add("no");
+                AppendMemoryLimit(context, maxMemory);
             });
         return redis.WithPingHealthCheck(resource);
     }

@@ -2,154 +2,133 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using LogiLlm.Hosting;
 using LogiLlm.Persistence;
 using LogiLlm.Providers;
 using LogiLlm.Registry;
-using StackExchange.Redis;
+using Microsoft.Extensions.Options;
+using ZiggyCreatures.Caching.Fusion;
 
 namespace LogiLlm.Inference.Modules;
 
 /// <summary>
-/// Resolves a module reference to a loaded module: memory, then Redis (module state shared by replicas), then the
-/// trainer's registry; every document is validated by <see cref="ModuleLoader"/> before it is served.
-/// Keeps serving what it holds in memory when Redis or the trainer is down.
+/// Resolves a module reference to a loaded module through the shared module cache (FusionCache: memory, then Redis,
+/// with a backplane), then the trainer's registry; every document is validated by <see cref="ModuleLoader"/> before it
+/// is served. What a reference points at has a bounded lifetime (<see cref="ModuleCacheOptions.AliasLifetime"/>) and is
+/// revalidated against the registry, refreshed eagerly before it expires, and served stale while the registry is
+/// unreachable (fail-safe); documents are keyed by content digest. Loaded modules are bounded (<see cref="LoadedModules"/>).
 /// </summary>
 public sealed class ModuleResolver(
-    IConnectionMultiplexer redis,
+    [FromKeyedServices(ModuleCacheKeys.CacheName)] IFusionCache cache,
     TrainerClient trainer,
+    LoadedModules loaded,
     Provider provider,
-    LogiLlm.Hosting.ModuleFileOptions files,
+    ModuleFileOptions files,
+    IOptions<ModuleCacheOptions> options,
     ILogger<ModuleResolver> logger)
 {
-    private static readonly TimeSpan AliasTtl = TimeSpan.FromMinutes(10);
+    // Unknown modules are remembered briefly only, so a first import is served at once.
+    private static readonly TimeSpan NotFoundLifetime = TimeSpan.FromSeconds(2);
 
-    private readonly ConcurrentDictionary<(string Name, int Version), Lazy<Task<ResolvedModule?>>> _modules = new();
-    private readonly ConcurrentDictionary<(string Name, string Alias), int> _aliases = new();
+    private readonly ConcurrentDictionary<string, byte> _pointerKeys = new(StringComparer.Ordinal);
 
-    /// <summary>Redis key of a module version's saved document.</summary>
-    public static string ModuleKey(string name, int version) =>
-        $"logillm:module:{name}:{version.ToString(CultureInfo.InvariantCulture)}";
+    /// <summary>The modules loaded in memory.</summary>
+    public LoadedModules Loaded => loaded;
 
-    /// <summary>Redis key of the version an alias points at.</summary>
-    public static string AliasKey(string name, string alias) => $"logillm:alias:{name}:{alias}";
+    private ModuleCacheOptions Options => options.Value;
 
     /// <summary>Resolves <paramref name="reference"/>, or returns <c>null</c> when the registry has no such module.</summary>
     /// <exception cref="PersistenceException">The registry returned a document that does not load.</exception>
     public async Task<ResolvedModule?> ResolveAsync(ModuleRef reference, CancellationToken cancellationToken)
     {
-        var version = reference.Version ?? await ResolveAliasAsync(reference.Name, reference.EffectiveAlias, cancellationToken);
-        return version is { } v ? await GetVersionAsync(reference.Name, v, cancellationToken) : null;
+        var label = reference.Version?.ToString(CultureInfo.InvariantCulture) ?? reference.EffectiveAlias;
+        var key = ModuleCacheKeys.Pointer(reference.Name, label);
+        _pointerKeys.TryAdd(key, 0);
+        var pointer = await cache.GetOrSetAsync<ModulePointer?>(
+            key, (context, token) => FetchPointerAsync(reference.Name, label, context, token), PointerOptions(reference.Version is null), cancellationToken);
+        return pointer is null
+            ? null
+            : await loaded.GetOrLoadAsync(LoadedModules.KeyOf(pointer), () => LoadAsync(pointer), cancellationToken);
     }
 
-    /// <summary>Points an alias at a version after the trainer announced a change, loading the version first.</summary>
-    public async Task ApplyChangeAsync(ModuleChange change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks every reference this replica resolved as stale, so the next request revalidates it (stale values stay as
+    /// a fallback). Called when the connection to Redis is restored: changes announced meanwhile were missed.
+    /// </summary>
+    public async Task ResynchronizeAsync(CancellationToken cancellationToken)
     {
-        // Load before switching, so requests keep being served by the old version until the new one is ready.
-        var loaded = await GetVersionAsync(change.Name, change.Version, cancellationToken);
-        if (loaded is null)
+        var localOnly = new FusionCacheEntryOptions { SkipDistributedCacheRead = true, SkipDistributedCacheWrite = true, SkipBackplaneNotifications = true };
+        foreach (var key in _pointerKeys.Keys)
         {
-            logger.LogWarning("Module {Module}@{Version} was announced but could not be fetched; dropping cached aliases.", change.Name, change.Version);
+            await cache.ExpireAsync(key, localOnly, cancellationToken);
         }
 
-        foreach (var alias in change.Aliases)
-        {
-            if (loaded is null)
-            {
-                _aliases.TryRemove((change.Name, alias), out _);
-            }
-            else
-            {
-                _aliases[(change.Name, alias)] = change.Version;
-            }
-
-            await TryRedisAsync(db => db.StringSetAsync(AliasKey(change.Name, alias), change.Version, AliasTtl));
-        }
+        logger.LogInformation("Revalidating {Count} module reference(s) after reconnecting to Redis", _pointerKeys.Count);
     }
 
-    private async Task<int?> ResolveAliasAsync(string name, string alias, CancellationToken cancellationToken)
+    private FusionCacheEntryOptions PointerOptions(bool alias) => ModuleCacheRegistration.PointerOptions(Options, alias);
+
+    private async Task<ModulePointer?> FetchPointerAsync(string name, string label, FusionCacheFactoryExecutionContext<ModulePointer?> context, CancellationToken cancellationToken)
     {
-        if (_aliases.TryGetValue((name, alias), out var known))
+        var listing = await trainer.GetVersionsAsync(name, cancellationToken);
+        int? version = listing is null ? null
+            : int.TryParse(label, NumberStyles.None, CultureInfo.InvariantCulture, out var exact) ? exact
+            : listing.Aliases.TryGetValue(label, out var aliased) ? aliased : null;
+        var info = version is { } v ? listing?.Versions.FirstOrDefault(x => x.Version == v) : null;
+        if (info is null)
         {
-            return known;
-        }
-
-        var cached = await TryRedisAsync(db => db.StringGetAsync(AliasKey(name, alias)));
-        if (cached is { HasValue: true } && int.TryParse(cached.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var fromRedis))
-        {
-            _aliases[(name, alias)] = fromRedis;
-            return fromRedis;
-        }
-
-        var fetched = await trainer.GetAsync(name, alias, cancellationToken);
-        if (fetched is null)
-        {
+            context.Options.Duration = NotFoundLifetime;
             return null;
         }
 
-        // The document came with the alias lookup: keep it, so the version lookup below needs no second trip.
-        await StoreDocumentAsync(fetched);
-        _modules.TryAdd((name, fetched.Version), new Lazy<Task<ResolvedModule?>>(() => Task.FromResult<ResolvedModule?>(Load(fetched))));
-        _aliases[(name, alias)] = fetched.Version;
-        await TryRedisAsync(db => db.StringSetAsync(AliasKey(name, alias), fetched.Version, AliasTtl));
-        return fetched.Version;
+        return new ModulePointer(name, info.Version, info.Sha256);
     }
 
-    private async Task<ResolvedModule?> GetVersionAsync(string name, int version, CancellationToken cancellationToken)
+    private async Task<ResolvedModule?> LoadAsync(ModulePointer pointer)
     {
-        var key = (name, version);
-        var lazy = _modules.GetOrAdd(key, k => new Lazy<Task<ResolvedModule?>>(() => FetchVersionAsync(k.Name, k.Version, CancellationToken.None)));
-        try
-        {
-            var resolved = await lazy.Value.WaitAsync(cancellationToken);
-            if (resolved is null)
-            {
-                _modules.TryRemove(new KeyValuePair<(string, int), Lazy<Task<ResolvedModule?>>>(key, lazy));
-            }
-
-            return resolved;
-        }
-        catch (Exception) when (lazy.Value.IsFaulted)
-        {
-            // A failed fetch must not poison the cache; the next request tries again.
-            _modules.TryRemove(new KeyValuePair<(string, int), Lazy<Task<ResolvedModule?>>>(key, lazy));
-            throw;
-        }
+        var document = await cache.GetOrSetAsync<string?>(
+            ModuleCacheKeys.Document(pointer.Sha256), (context, token) => FetchDocumentAsync(pointer, context, token), ModuleCacheRegistration.DocumentOptions(Options));
+        return document is null ? null : Load(pointer, document);
     }
 
-    private async Task<ResolvedModule?> FetchVersionAsync(string name, int version, CancellationToken cancellationToken)
+    private async Task<string?> FetchDocumentAsync(ModulePointer pointer, FusionCacheFactoryExecutionContext<string?> context, CancellationToken cancellationToken)
     {
-        var cached = await TryRedisAsync(db => db.StringGetAsync(ModuleKey(name, version)));
-        if (cached is { HasValue: true })
+        var fetched = await trainer.GetAsync(pointer.Name, pointer.Version.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        if (fetched is null || Digest(fetched.Document) != pointer.Sha256)
         {
-            return Load(new TrainerClient.FetchedModule(name, version, cached.ToString()));
-        }
-
-        var fetched = await trainer.GetAsync(name, version.ToString(CultureInfo.InvariantCulture), cancellationToken);
-        if (fetched is null)
-        {
+            // The registry changed under the pointer (rebuilt, or the version is gone): forget the pointer, cache nothing.
+            logger.LogWarning("Module {Module}@{Version} no longer has document {Sha256} in the registry; revalidating", pointer.Name, pointer.Version, pointer.Sha256);
+            context.Options.Duration = TimeSpan.Zero;
+            context.Options.SkipDistributedCacheWrite = true;
+            await cache.RemoveAsync(ModuleCacheKeys.Pointer(pointer.Name, pointer.Version.ToString(CultureInfo.InvariantCulture)), token: cancellationToken);
             return null;
         }
 
-        var resolved = Load(fetched);
-        await StoreDocumentAsync(fetched);
-        return resolved;
+        return fetched.Document;
     }
 
-    private ResolvedModule Load(TrainerClient.FetchedModule fetched)
+    private ResolvedModule Load(ModulePointer pointer, string document)
     {
+        var digest = Digest(document);
+        if (digest != pointer.Sha256)
+        {
+            throw new PersistenceException($"The cached document of module {pointer.Name}@{pointer.Version} does not match its digest {pointer.Sha256}.");
+        }
+
         // With ModuleSigning:Key set, a version not signed with it (or altered since) is refused.
-        var module = ModuleLoader.LoadFromString(fetched.Document, files.Require);
+        var module = ModuleLoader.LoadFromString(document, files.Require);
         module.Provider = provider;
-        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fetched.Document)));
         var mismatch = DescribeMismatch(SavedProviderConfig.Of(module));
         if (mismatch is not null)
         {
-            logger.LogWarning("Module {Module}@{Version}: {ProviderMismatch}", fetched.Name, fetched.Version, mismatch);
+            logger.LogWarning("Module {Module}@{Version}: {ProviderMismatch}", pointer.Name, pointer.Version, mismatch);
         }
 
-        logger.LogInformation("Loaded module {Module}@{Version} ({ModuleType})", fetched.Name, fetched.Version, module.ModuleType);
-        return new ResolvedModule(fetched.Name, fetched.Version, module, digest, mismatch);
+        logger.LogInformation("Loaded module {Module}@{Version} ({ModuleType}); {Loaded} of at most {Capacity} loaded", pointer.Name, pointer.Version, module.ModuleType, loaded.Count + 1, loaded.Capacity);
+        return new ResolvedModule(pointer.Name, pointer.Version, module, digest, mismatch);
     }
+
+    private static string Digest(string document) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(document)));
 
     private string? DescribeMismatch(SavedProviderConfig? saved)
     {
@@ -163,21 +142,5 @@ public sealed class ModuleResolver(
         return sameName && sameModel
             ? null
             : $"saved with provider '{saved.Name}' model '{saved.Model}', served with provider '{provider.Name}' model '{provider.Model}'; answers may differ from the ones it was optimized for.";
-    }
-
-    private Task StoreDocumentAsync(TrainerClient.FetchedModule fetched) =>
-        TryRedisAsync(db => db.StringSetAsync(ModuleKey(fetched.Name, fetched.Version), fetched.Document));
-
-    private async Task<T?> TryRedisAsync<T>(Func<IDatabase, Task<T>> action)
-    {
-        try
-        {
-            return await action(redis.GetDatabase());
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            logger.LogWarning(ex, "Redis is unavailable; serving from memory and the trainer.");
-            return default;
-        }
     }
 }

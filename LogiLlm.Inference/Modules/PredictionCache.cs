@@ -5,17 +5,20 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using LogiLlm.Persistence;
 using LogiLlm.Signatures;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace LogiLlm.Inference.Modules;
 
 /// <summary>
-/// Caches predictions in Redis, keyed by module digest + inputs + config, for modules whose answers are
-/// deterministic (temperature 0) or that ask for it (<c>config.cache = true</c>). A cache that is down is skipped.
+/// Caches predictions in Redis, keyed by everything that changes the answer (module digest, inputs, config, adapter,
+/// serving provider and model), for modules whose answers are deterministic (temperature 0) or that ask for it
+/// (<c>config.cache = true</c>). Entries expire (<see cref="PredictionCacheOptions.Ttl"/>); a cache that is down or
+/// slow is skipped after <see cref="PredictionCacheOptions.Timeout"/>.
 /// </summary>
-public sealed class PredictionCache(IConnectionMultiplexer redis, ILogger<PredictionCache> logger)
+public sealed class PredictionCache(IConnectionMultiplexer redis, IOptions<PredictionCacheOptions> options, ILogger<PredictionCache> logger)
 {
-    private static readonly TimeSpan Ttl = TimeSpan.FromHours(24);
+    private PredictionCacheOptions Options => options.Value;
 
     /// <summary>Whether answers of this module may be cached.</summary>
     public static bool Applies(Module module) =>
@@ -23,14 +26,18 @@ public sealed class PredictionCache(IConnectionMultiplexer redis, ILogger<Predic
             ? on
             : module.Config.Temperature is 0.0;
 
-    /// <summary>The cache key of a prediction.</summary>
+    /// <summary>The cache key of a prediction: a digest of everything that changes the answer.</summary>
     public static string Key(ResolvedModule resolved, IReadOnlyDictionary<string, object?> inputs)
     {
+        var module = resolved.Module;
         var content = new JsonObject
         {
             ["module"] = resolved.Digest,
             ["inputs"] = FieldValueConverter.ToJsonNode(inputs),
-            ["config"] = resolved.Module.Config.ToJsonObject(),
+            ["config"] = module.Config.ToJsonObject(),
+            ["adapter"] = module.Adapter.Name,
+            ["provider"] = module.Provider?.Name,
+            ["model"] = module.Provider?.Model,
         };
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer, CanonicalJson.WriterOptions))
@@ -46,7 +53,7 @@ public sealed class PredictionCache(IConnectionMultiplexer redis, ILogger<Predic
     {
         try
         {
-            var value = await redis.GetDatabase().StringGetAsync(key);
+            var value = await redis.GetDatabase().StringGetAsync(key).WaitAsync(Options.Timeout);
             return value.HasValue ? JsonSerializer.Deserialize(value.ToString(), PredictionCacheJsonContext.Default.CachedPrediction) : null;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or JsonException)
@@ -61,13 +68,27 @@ public sealed class PredictionCache(IConnectionMultiplexer redis, ILogger<Predic
     {
         try
         {
-            await redis.GetDatabase().StringSetAsync(key, JsonSerializer.Serialize(prediction, PredictionCacheJsonContext.Default.CachedPrediction), Ttl);
+            await redis.GetDatabase().StringSetAsync(key, JsonSerializer.Serialize(prediction, PredictionCacheJsonContext.Default.CachedPrediction), Options.Ttl)
+                .WaitAsync(Options.Timeout);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             logger.LogDebug(ex, "Prediction cache unavailable");
         }
     }
+}
+
+/// <summary>The prediction cache (<c>PredictionCache</c> section).</summary>
+public sealed class PredictionCacheOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "PredictionCache";
+
+    /// <summary>Time to live of a cached prediction (the cache resource also evicts under <c>maxmemory</c>).</summary>
+    public TimeSpan Ttl { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Longest wait for Redis before the prediction goes on without the cache.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMilliseconds(500);
 }
 
 /// <summary>A prediction as cached: its outputs as JSON.</summary>

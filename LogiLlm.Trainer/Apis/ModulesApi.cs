@@ -246,7 +246,7 @@ public static class ModulesApi
 
         var info = await store.PublishAsync(name, document, cancellationToken);
         logger.LogInformation("Derived module {Module} version {Version} from {Source}", name, info.Version, source);
-        await publisher.PublishAsync(new ModuleChange(name, info.Version, [ModuleRef.LatestAlias]));
+        publisher.Announce(new ModuleChange(name, info.Version, [ModuleRef.LatestAlias]));
         var what = (JsonObject)derived.Metadata[Module.DerivedFromKey]!["changes"]!.DeepClone();
         return TypedResults.Created($"/api/modules/{name}/versions/{info.Version}", new DerivedVersion(name, info.Version, info.Sha256, source, what));
     }

@@ -1,17 +1,28 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using System.Globalization;
+using LogiLlm.Hosting;
 using LogiLlm.Registry;
+using Microsoft.Extensions.Options;
+using ZiggyCreatures.Caching.Fusion;
 using StackExchange.Redis;
 
 namespace LogiLlm.Trainer.Registry;
 
 /// <summary>
-/// Tells every inference replica that a module's versions or aliases changed (Redis pub/sub). The registry write is
-/// the operation and has already succeeded when a change is announced, so announcing never fails the caller: changes
-/// are queued and published in the background, retried until Redis takes them. Inference replicas that miss one
-/// still see the change when their cached alias expires (a bounded lifetime).
+/// Tells every inference replica that a module's versions or aliases changed. The registry write is the operation and
+/// has already succeeded when a change is announced, so announcing never fails the caller: changes are queued and, in
+/// the background, (1) written into the shared module cache (the document by digest, and what the version and its
+/// aliases point at), so the backplane refreshes every replica and none of them calls back to fetch the document,
+/// and (2) published on Redis pub/sub (<see cref="ModuleChange.Channel"/>), retried until Redis takes it. A replica that
+/// misses both still sees the change when its cached alias expires (<see cref="ModuleCacheOptions.AliasLifetime"/>).
 /// </summary>
-public sealed class ModuleChangePublisher(IConnectionMultiplexer redis, ILogger<ModuleChangePublisher> logger) : BackgroundService
+public sealed class ModuleChangePublisher(
+    IConnectionMultiplexer redis,
+    IModuleStore store,
+    [FromKeyedServices(ModuleCacheKeys.CacheName)] IFusionCache cache,
+    IOptions<ModuleCacheOptions> cacheOptions,
+    ILogger<ModuleChangePublisher> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
@@ -29,11 +40,40 @@ public sealed class ModuleChangePublisher(IConnectionMultiplexer redis, ILogger<
         {
             await foreach (var change in _pending.Reader.ReadAllAsync(stoppingToken))
             {
+                await WriteToCacheAsync(change, stoppingToken);
                 await PublishWithRetriesAsync(change, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private async Task WriteToCacheAsync(ModuleChange change, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var stored = await store.GetAsync(new ModuleRef(change.Name, change.Version), stoppingToken);
+            if (stored is null)
+            {
+                return;
+            }
+
+            // Cache failures do not throw: the cache retries its Redis writes and backplane messages when Redis is back.
+            var options = cacheOptions.Value;
+            var pointer = new ModulePointer(change.Name, stored.Version, stored.Info.Sha256);
+            await cache.SetAsync(ModuleCacheKeys.Document(pointer.Sha256), stored.Document, ModuleCacheRegistration.DocumentOptions(options), stoppingToken);
+            await cache.SetAsync(ModuleCacheKeys.Pointer(change.Name, stored.Version.ToString(CultureInfo.InvariantCulture)), pointer,
+                ModuleCacheRegistration.PointerOptions(options, alias: false).SetSkipMemoryCacheWrite(), stoppingToken);
+            foreach (var alias in change.Aliases)
+            {
+                await cache.SetAsync(ModuleCacheKeys.Pointer(change.Name, alias), pointer,
+                    ModuleCacheRegistration.PointerOptions(options, alias: true).SetSkipMemoryCacheWrite(), stoppingToken);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LogiLlm.Persistence.PersistenceException)
+        {
+            logger.LogWarning(ex, "Could not read {Module}@{Version} back to write it into the module cache; replicas fetch it from the registry", change.Name, change.Version);
         }
     }
 

@@ -42,11 +42,19 @@ public abstract class ServingScenarios(AppHostFixture fixture)
         // The module state the inference service loaded is now shared through the cache.
         var connectionString = await App.GetConnectionStringAsync("cache", cts.Token);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(connectionString!);
-        var cached = await redis.GetDatabase().StringGetAsync($"logillm:module:{name}:1");
-        Assert.True(cached.HasValue, "Redis holds no module state after a prediction.");
-        var cachedDocument = JsonNode.Parse(cached.ToString())!;
-        Assert.Equal("Classify customer emails by category", (string?)cachedDocument["signature"]!["instructions"]);
-        Assert.Equal(5, cachedDocument["demo_manager"]!["demos"]!.AsArray().Count);
+        // Shared by content digest in the module cache (written in the background; the key carries the cache's prefixes).
+        var sha = (string)imported["sha256"]!;
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        RedisKey? key;
+        while ((key = server.Keys(pattern: $"*logillm-modules:doc:{sha}").Cast<RedisKey?>().FirstOrDefault()) is null)
+        {
+            await Task.Delay(100, cts.Token);
+        }
+
+        var cached = (await redis.GetDatabase().HashGetAsync(key.Value, "data")).ToString();
+        Assert.Contains("Classify customer emails by category", cached, StringComparison.Ordinal);
+        Assert.Contains("demo_manager", cached, StringComparison.Ordinal);
+        Assert.NotNull(await redis.GetDatabase().KeyTimeToLiveAsync(key.Value));
     }
 
     [Theory]

@@ -51,20 +51,33 @@ public sealed class PredictApiTests : IDisposable
     }
 
     [Fact]
-    public async Task The_loaded_module_state_is_kept_in_redis()
+    public async Task A_published_module_is_shared_through_redis_by_content_digest_with_a_time_to_live()
     {
         using var cts = new CancellationTokenSource(Timeout);
         using var inference = _services.CreateInferenceClient();
+        using var trainer = _services.CreateTrainerClient();
         await ImportAsync("kept", "optimized.json", cts.Token);
 
         await PredictOkAsync(inference, "kept", "Where is my order?", cts.Token);
 
+        var sha = (string)(await trainer.GetFromJsonAsync<JsonObject>("/api/modules/kept/versions", cts.Token))!["versions"]![0]!["sha256"]!;
         await using var redis = await ConnectionMultiplexer.ConnectAsync(_services.Redis.ConnectionString);
-        var document = await redis.GetDatabase().StringGetAsync("logillm:module:kept:1");
-        var alias = await redis.GetDatabase().StringGetAsync("logillm:alias:kept:latest");
-        Assert.True(document.HasValue);
-        Assert.Equal(5, JsonNode.Parse(document.ToString())!["demo_manager"]!["demos"]!.AsArray().Count);
-        Assert.Equal("1", alias.ToString());
+        var db = redis.GetDatabase();
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        // The cache writes Redis in the background (keys carry the cache name and its wire-format prefix).
+        RedisKey? documentKey, pointerKey;
+        while ((documentKey = server.Keys(pattern: $"*logillm-modules:doc:{sha}").Cast<RedisKey?>().FirstOrDefault()) is null
+            | (pointerKey = server.Keys(pattern: "*logillm-modules:ref:kept@latest").Cast<RedisKey?>().FirstOrDefault()) is null)
+        {
+            await Task.Delay(50, cts.Token);
+        }
+
+        var document = await db.HashGetAsync(documentKey!.Value, "data");
+        var pointer = await db.HashGetAsync(pointerKey!.Value, "data");
+        Assert.Contains("demo_manager", document.ToString(), StringComparison.Ordinal);
+        Assert.Contains(sha, pointer.ToString(), StringComparison.Ordinal);
+        Assert.NotNull(await db.KeyTimeToLiveAsync(documentKey.Value));
+        Assert.NotNull(await db.KeyTimeToLiveAsync(pointerKey.Value));
     }
 
     [Fact]

@@ -64,6 +64,9 @@ public sealed class ServicePair : IDisposable
 
     public string? InferenceSigningKey { get; }
 
+    /// <summary>The inference service's resolver (its loaded modules).</summary>
+    public ModuleResolver InferenceResolver => _inference.Services.GetRequiredService<ModuleResolver>();
+
     /// <summary>The trainer's real address when it listens over HTTP.</summary>
     public Uri? TrainerAddress { get; }
 

@@ -83,11 +83,14 @@ public sealed class ModuleDistributionTests
     {
         using var cts = new CancellationTokenSource(Timeout);
         var cacheOptions = new ModuleCacheOptions { AliasLifetime = TimeSpan.FromSeconds(2), RedisTimeout = TimeSpan.FromMilliseconds(500) };
-        using var services = new ServicePair(settings: new Dictionary<string, string>
-        {
-            ["ModuleCache:AliasLifetime"] = cacheOptions.AliasLifetime.ToString("c", CultureInfo.InvariantCulture),
-            ["ModuleCache:RedisTimeout"] = cacheOptions.RedisTimeout.ToString("c", CultureInfo.InvariantCulture),
-        });
+        using var services = new ServicePair(
+            settings: new Dictionary<string, string>
+            {
+                ["ModuleCache:AliasLifetime"] = cacheOptions.AliasLifetime.ToString("c", CultureInfo.InvariantCulture),
+                ["ModuleCache:RedisTimeout"] = cacheOptions.RedisTimeout.ToString("c", CultureInfo.InvariantCulture),
+            },
+            // The test predicts in a loop until version 2 answers: more than the default 600 requests per minute.
+            inferenceSettings: new Dictionary<string, string> { ["RateLimit:PermitsPerMinute"] = "1000000" });
         using var inference = services.CreateInferenceClient();
         await ImportAsync(services, "moving", cts.Token);
         Assert.Equal(1, (int)(await PredictOkAsync(inference, "moving", cts.Token))["version"]!);
@@ -101,8 +104,9 @@ public sealed class ModuleDistributionTests
             // skipped after RedisTimeout and a slow registry after RegistrySoftTimeout. The slack only absorbs a loaded
             // machine; the loop ends as soon as version 2 is served.
             var bound = cacheOptions.AliasLifetime + cacheOptions.RegistrySoftTimeout + (4 * cacheOptions.RedisTimeout);
-            var deadline = DateTime.UtcNow + bound + TimeSpan.FromSeconds(20);
-            while (answers.LastOrDefault() != 2 && DateTime.UtcNow < deadline)
+            using var within = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
+            within.CancelAfter(bound + TimeSpan.FromSeconds(20));
+            while (answers.LastOrDefault() != 2 && !within.IsCancellationRequested)
             {
                 answers.Add((int)(await PredictOkAsync(inference, "moving", cts.Token))["version"]!);
             }

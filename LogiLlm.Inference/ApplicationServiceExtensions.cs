@@ -16,7 +16,9 @@ public static class ApplicationServiceExtensions
     {
         builder.Services.AddOptions<LlmSettings>().BindConfiguration(LlmSettings.SectionName);
         // "local" (the offline embedding model) is the default provider when no LLM is configured.
-        builder.Services.AddLogiLlmConfiguredProvider(sp => sp.GetRequiredService<IOptions<LlmSettings>>().Value);
+        // The model client, Microsoft.Extensions.AI style: AddChatClient(provider) + telemetry and logging middleware.
+        builder.Services.AddLogiLlmConfiguredProvider(sp => sp.GetRequiredService<IOptions<LlmSettings>>().Value)
+            .UseLogiLlmTelemetryAndLogging();
         // Load warnings (version, provider mismatch) of the modules it serves reach the service's logs.
         builder.Services.AddLogiLlmPersistenceLogging();
         // With ModuleSigning:Key (the secret parameter module-signing-key), only versions signed with it are served.

@@ -1,8 +1,7 @@
 using LogiLlm.Providers;
 using LogiLlm.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.AI;
 
 namespace LogiLlm.LocalModel;
 
@@ -21,15 +20,16 @@ public static class LocalModelServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds the provider registry with the "local" factory, and the <see cref="Provider"/> a service calls, created
-    /// from <paramref name="settings"/> (provider, model, endpoint, key; <c>local</c> when none is configured).
+    /// Adds the provider registry with the "local" factory, and registers with <c>AddChatClient</c> the client of the
+    /// provider <paramref name="settings"/> configure (provider, model, endpoint, key; <c>local</c> when none is configured)
+    /// and the <see cref="Provider"/> around it; add the middleware on the returned builder
+    /// (<see cref="ProviderPipeline.UseLogiLlmTelemetryAndLogging"/>).
     /// </summary>
-    public static IServiceCollection AddLogiLlmConfiguredProvider(this IServiceCollection services, Func<IServiceProvider, LlmSettings> settings)
+    public static ChatClientBuilder AddLogiLlmConfiguredProvider(this IServiceCollection services, Func<IServiceProvider, LlmSettings> settings)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(settings);
         services.AddLogiLlmProviders((_, registry) => LocalModelProvider.Register(registry));
-        services.TryAddSingleton(sp => settings(sp).CreateProvider(sp.GetRequiredService<ProviderRegistry>(), sp.GetRequiredService<ILoggerFactory>()));
-        return services;
+        return services.AddLogiLlmChatClient(settings);
     }
 }

@@ -28,8 +28,11 @@ public sealed class LlmSettings
     public string? ApiKey { get; set; }
 
     /// <summary>Creates the configured provider through <paramref name="registry"/>.</summary>
+    /// <param name="registry">The registry whose factory builds it.</param>
+    /// <param name="loggerFactory">Logging of the provider's calls.</param>
+    /// <param name="configure">Further options (clock, middleware), applied last.</param>
     /// <exception cref="InvalidOperationException">The endpoint is not an absolute http(s) URL.</exception>
-    public Provider CreateProvider(ProviderRegistry registry, ILoggerFactory? loggerFactory = null)
+    public Provider CreateProvider(ProviderRegistry registry, ILoggerFactory? loggerFactory = null, Action<ProviderOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         Uri? endpoint = null;
@@ -46,6 +49,7 @@ public sealed class LlmSettings
             Endpoint = endpoint,
             LoggerFactory = loggerFactory,
         };
+        configure?.Invoke(options);
         return registry.CreateProvider(name, string.IsNullOrWhiteSpace(Model) ? null : Model.Trim(), options);
     }
 

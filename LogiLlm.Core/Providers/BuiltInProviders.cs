@@ -1,149 +1,58 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
+using System.Reflection;
 using System.Text.Json.Nodes;
-using Anthropic;
-using Microsoft.Extensions.AI;
-using OpenAI;
 
 namespace LogiLlm.Providers;
 
-/// <summary>The factories every <see cref="ProviderRegistry"/> starts with.</summary>
+/// <summary>
+/// The factories every <see cref="ProviderRegistry"/> starts with: "mock" from here, and the SDK providers ("openai",
+/// "azure-openai", "openai-compatible", "anthropic") from the LogiLlm.Providers assembly when the app ships it. Core
+/// references no provider SDK, so the LogiLLM-style <c>new ProviderRegistry().CreateProvider("openai")</c> finds them
+/// by this one well-known entry point instead of a compile-time reference.
+/// </summary>
 internal static class BuiltInProviders
 {
-    public const string OpenAI = "openai";
-    public const string AzureOpenAI = "azure-openai";
-    public const string OpenAICompatible = "openai-compatible";
-    public const string Anthropic = "anthropic";
     public const string Mock = "mock";
-
-    public const string DefaultOpenAIModel = "gpt-4.1";
-    public const string DefaultAnthropicModel = "claude-sonnet-4-5";
     public const string DefaultMockModel = "mock-model";
-    public const int DefaultAnthropicMaxOutputTokens = 4096;
+
+    /// <summary>The entry point of LogiLlm.Providers: <c>static void Register(ProviderRegistry, Func&lt;string, string?&gt;)</c>.</summary>
+    internal const string SdkProvidersType = "LogiLlm.Providers.SdkProviders, LogiLlm.Providers";
+
+    private static readonly Lazy<Action<ProviderRegistry, Func<string, string?>>?> SdkRegistration = new(FindSdkRegistration);
 
     public static void RegisterAll(ProviderRegistry registry, Func<string, string?> env)
     {
-        registry.RegisterFactory(OpenAI, (model, o) => CreateOpenAI(OpenAI, model, o, env));
-        registry.RegisterFactory(AzureOpenAI, (model, o) => CreateOpenAI(AzureOpenAI, model, o, env));
-        registry.RegisterFactory("azure", (model, o) => CreateOpenAI(AzureOpenAI, model, o, env));
-        registry.RegisterFactory(OpenAICompatible, (model, o) => CreateOpenAI(OpenAICompatible, model, o, env));
-        registry.RegisterFactory(Anthropic, (model, o) => CreateAnthropic(model, o, env));
         registry.RegisterFactory(Mock, CreateMock);
-    }
-
-    private static Provider CreateOpenAI(string name, string? model, ProviderOptions o, Func<string, string?> env)
-    {
-        Uri? endpoint = o.Endpoint;
-        string key;
-        switch (name)
-        {
-            case AzureOpenAI:
-                endpoint ??= TryUri(env("AZURE_OPENAI_ENDPOINT"));
-                if (endpoint is null)
-                    throw new ProviderException("Provider 'azure-openai' needs an endpoint: set ProviderOptions.Endpoint or AZURE_OPENAI_ENDPOINT (e.g. https://my-resource.openai.azure.com/).", name);
-                if (string.IsNullOrWhiteSpace(model))
-                    throw new ProviderException("Provider 'azure-openai' needs the deployment name as the model.", name);
-                endpoint = AzureV1Endpoint(endpoint);
-                key = RequireKey(name, o.ApiKey ?? Env(env, o.ApiKeyEnvironmentVariable ?? "AZURE_OPENAI_API_KEY"), o.ApiKeyEnvironmentVariable ?? "AZURE_OPENAI_API_KEY");
-                break;
-            case OpenAICompatible:
-                if (endpoint is null)
-                    throw new ProviderException("Provider 'openai-compatible' needs ProviderOptions.Endpoint (e.g. http://localhost:8000/v1).", name);
-                if (string.IsNullOrWhiteSpace(model))
-                    throw new ProviderException("Provider 'openai-compatible' needs a model name.", name);
-                // Never send OPENAI_API_KEY to a third-party endpoint implicitly; many local servers need no key.
-                key = o.ApiKey ?? Env(env, o.ApiKeyEnvironmentVariable) ?? "no-key";
-                break;
-            default:
-                key = RequireKey(name, o.ApiKey ?? Env(env, o.ApiKeyEnvironmentVariable ?? "OPENAI_API_KEY"), o.ApiKeyEnvironmentVariable ?? "OPENAI_API_KEY");
-                break;
-        }
-
-        model = string.IsNullOrWhiteSpace(model) ? DefaultOpenAIModel : model;
-        var clientOptions = new OpenAIClientOptions
-        {
-            // Retries happen once, in ResilientChatClient, so MaxRetries means what it says.
-            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-        };
-        if (endpoint is not null) clientOptions.Endpoint = endpoint;
-        if (o.Timeout is { } timeout) clientOptions.NetworkTimeout = timeout;
-        if (o.HttpHandler is not null) clientOptions.Transport = new HttpClientPipelineTransport(new HttpClient(o.HttpHandler, disposeHandler: false));
-        if (name == AzureOpenAI) clientOptions.AddPolicy(new ApiKeyHeaderPolicy("api-key", key), PipelinePosition.PerCall);
-
-        IChatClient raw = new OpenAIClient(new ApiKeyCredential(key), clientOptions).GetChatClient(model).AsIChatClient();
-        return Build(name, model, raw, o, key, endpoint);
-    }
-
-    private static Provider CreateAnthropic(string? model, ProviderOptions o, Func<string, string?> env)
-    {
-        var envName = o.ApiKeyEnvironmentVariable ?? "ANTHROPIC_API_KEY";
-        var key = RequireKey(Anthropic, o.ApiKey ?? Env(env, envName), envName);
-        model = string.IsNullOrWhiteSpace(model) ? DefaultAnthropicModel : model;
-        var clientOptions = new global::Anthropic.Core.ClientOptions
-        {
-            ApiKey = key,
-            MaxRetries = 0, // retries happen in ResilientChatClient
-        };
-        if (o.Endpoint is not null) clientOptions.BaseUrl = o.Endpoint.ToString().TrimEnd('/');
-        if (o.Timeout is { } timeout) clientOptions.Timeout = timeout;
-        if (o.HttpHandler is not null) clientOptions.HttpClient = new HttpClient(o.HttpHandler, disposeHandler: false);
-
-        var maxTokens = o.DefaultMaxOutputTokens ?? DefaultAnthropicMaxOutputTokens;
-        IChatClient raw = new AnthropicSamplingChatClient(new AnthropicClient(clientOptions).AsIChatClient(model, maxTokens), model, maxTokens);
-        return Build(Anthropic, model, raw, o, key, o.Endpoint);
+        SdkRegistration.Value?.Invoke(registry, env);
     }
 
     private static Provider CreateMock(string? model, ProviderOptions o)
     {
         model = string.IsNullOrWhiteSpace(model) ? DefaultMockModel : model;
-        var raw = o.ChatClient ?? new MockChatClient(model);
-        return Build(Mock, model, raw, o, o.ApiKey, endpoint: null);
+        return new Provider(Mock, model, o.ChatClient ?? new MockChatClient(model), SafeConfig.Filter(o.Config));
     }
 
-
-
-    private static Provider Build(string name, string model, IChatClient raw, ProviderOptions o, string? key, Uri? endpoint)
+    private static Action<ProviderRegistry, Func<string, string?>>? FindSdkRegistration()
     {
-        var redactor = new SecretRedactor(key, o.ApiKey);
-        var client = ProviderPipeline.Wrap(raw, name, model, o, redactor);
+        Type? type;
+        try
+        {
+            type = Type.GetType(SdkProvidersType, throwOnError: false);
+        }
+        catch (Exception e) when (e is FileLoadException or BadImageFormatException)
+        {
+            return null;
+        }
+
+        var method = type?.GetMethod("Register", BindingFlags.Public | BindingFlags.Static, [typeof(ProviderRegistry), typeof(Func<string, string?>)]);
+        return method?.CreateDelegate<Action<ProviderRegistry, Func<string, string?>>>();
+    }
+
+    /// <summary>Copies the safe config and the sanitized endpoint into a provider's config.</summary>
+    internal static Dictionary<string, JsonNode?> SafeProviderConfig(ProviderOptions o, Uri? endpoint)
+    {
         var config = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
         foreach (var (k, v) in SafeConfig.Filter(o.Config)) config[k] = v;
         if (endpoint is not null) config["endpoint"] = SafeConfig.SanitizeEndpoint(endpoint);
-        return new Provider(name, model, client, config);
-    }
-
-    private static string RequireKey(string provider, string? key, string envName) =>
-        string.IsNullOrWhiteSpace(key)
-            ? throw new ProviderException($"No API key for provider '{provider}'. Set ProviderOptions.ApiKey or the {envName} environment variable.", provider)
-            : key;
-
-    private static string? Env(Func<string, string?> env, string? name) =>
-        string.IsNullOrWhiteSpace(name) ? null : env(name) is { Length: > 0 } v ? v : null;
-
-    private static Uri? TryUri(string? s) => Uri.TryCreate(s, UriKind.Absolute, out var u) ? u : null;
-
-    /// <summary>Azure OpenAI's v1 API lives at {resource}/openai/v1/ and speaks the plain OpenAI protocol.</summary>
-    internal static Uri AzureV1Endpoint(Uri endpoint)
-    {
-        var s = endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
-        if (s.EndsWith("/openai/v1", StringComparison.OrdinalIgnoreCase)) return new Uri(s + "/");
-        if (s.EndsWith("/openai", StringComparison.OrdinalIgnoreCase)) return new Uri(s + "/v1/");
-        return new Uri(s + "/openai/v1/");
-    }
-
-    /// <summary>Adds the key as a header (Azure's "api-key") on every request.</summary>
-    private sealed class ApiKeyHeaderPolicy(string header, string key) : PipelinePolicy
-    {
-        public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
-        {
-            message.Request.Headers.Set(header, key);
-            ProcessNext(message, pipeline, currentIndex);
-        }
-
-        public override ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
-        {
-            message.Request.Headers.Set(header, key);
-            return ProcessNextAsync(message, pipeline, currentIndex);
-        }
+        return config;
     }
 }

@@ -33,14 +33,28 @@ public sealed class ProviderOptions
     /// <summary>How many times a transient failure (HTTP 408/429/5xx, timeout, network error) is retried. Default 3.</summary>
     public int MaxRetries { get; set; } = 3;
 
-    /// <summary>Delay before the first retry; doubles on every further retry. Default 500 ms.</summary>
+    /// <summary>Delay before the first retry; grows exponentially (with jitter) on every further retry. Default 500 ms.
+    /// A <c>Retry-After</c> the server sends replaces it (bounded by <see cref="RetryMaxDelay"/>).</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Upper bound of a single retry delay. Default 30 s.</summary>
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Per-request network timeout (null = SDK default).</summary>
+    /// <summary>Timeout of one attempt (null = 3 minutes: a long completion is not a failure).</summary>
     public TimeSpan? Timeout { get; set; }
+
+    /// <summary>Timeout of the whole call, every retry and delay included (null = 10 minutes, at least one attempt's timeout).</summary>
+    public TimeSpan? TotalTimeout { get; set; }
+
+    /// <summary>The clock of retry delays and timeouts (null = <see cref="TimeProvider.System"/>; tests pass a fake one).</summary>
+    public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>
+    /// Whether the provider's client includes the telemetry and logging middleware (default true). False when the caller
+    /// composes them itself, e.g. <c>services.AddChatClient(provider.Client).UseOpenTelemetry().UseLogging()</c>; the
+    /// transport (SDK, HTTP retries) and the secret-free error mapping are always there.
+    /// </summary>
+    public bool IncludeMiddleware { get; set; } = true;
 
     /// <summary>Logger factory for the logging middleware (null = no logging).</summary>
     public ILoggerFactory? LoggerFactory { get; set; }

@@ -14,7 +14,8 @@ public sealed class ProviderRegistry
     private readonly object _defaultLock = new();
     private Provider? _default;
 
-    /// <summary>Creates a registry with the built-in factories ("openai", "azure-openai", "openai-compatible", "anthropic", "mock").</summary>
+    /// <summary>Creates a registry with the built-in factories: "mock", and "openai", "azure-openai", "openai-compatible"
+    /// and "anthropic" when the app ships the LogiLlm.Providers assembly.</summary>
     public ProviderRegistry() : this(registerBuiltIns: true)
     {
     }
@@ -70,7 +71,8 @@ public sealed class ProviderRegistry
         if (!_factories.TryGetValue(name, out var factory))
         {
             throw new ProviderException(
-                $"Unknown provider '{name}'. Known providers: {string.Join(", ", FactoryNames)}. Use RegisterFactory to add one.",
+                $"Unknown provider '{name}'. Known providers: {string.Join(", ", FactoryNames)}. Use RegisterFactory to add one"
+                + (HasFactory("openai") ? "." : " (the OpenAI, Azure OpenAI and Anthropic providers come with the LogiLlm.Providers package)."),
                 providerName: name);
         }
         options ??= new ProviderOptions();

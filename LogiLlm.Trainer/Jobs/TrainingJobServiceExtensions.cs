@@ -19,7 +19,9 @@ public static class TrainingJobServiceExtensions
         builder.Services.AddOptions<LlmSettings>().BindConfiguration(LlmSettings.SectionName);
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddLogiLlmConfiguredProvider(sp => sp.GetRequiredService<IOptions<LlmSettings>>().Value);
+        // The model client, Microsoft.Extensions.AI style: AddChatClient(provider) + telemetry and logging middleware.
+        builder.Services.AddLogiLlmConfiguredProvider(sp => sp.GetRequiredService<IOptions<LlmSettings>>().Value)
+            .UseLogiLlmTelemetryAndLogging();
 
         builder.Services.TryAddSingleton<ISampleDatasets, SampleDatasetCatalog>();
         builder.Services.TryAddSingleton<ITrainingRunner, OptimizerTrainingRunner>();

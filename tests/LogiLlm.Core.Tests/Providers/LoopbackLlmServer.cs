@@ -14,7 +14,8 @@ internal sealed record CapturedRequest(string Method, string Path, IReadOnlyDict
 }
 
 /// <summary>What the stub answers; null body means "the default success body for this protocol".</summary>
-internal sealed record StubReply(int Status = 200, string? Body = null, TimeSpan? Delay = null, string ContentType = "application/json");
+/// <remarks><see cref="Delay"/> of <see cref="Timeout.InfiniteTimeSpan"/> holds the request until the client gives up.</remarks>
+internal sealed record StubReply(int Status = 200, string? Body = null, TimeSpan? Delay = null, string ContentType = "application/json", IReadOnlyDictionary<string, string>? Headers = null);
 
 /// <summary>
 /// Kestrel on 127.0.0.1 with an OS-assigned port that speaks just enough of OpenAI's
@@ -26,6 +27,7 @@ internal sealed class LoopbackLlmServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<StubReply> _replies = new();
     private readonly ConcurrentQueue<CapturedRequest> _requests = new();
+    private readonly System.Threading.Channels.Channel<CapturedRequest> _arrivals = System.Threading.Channels.Channel.CreateUnbounded<CapturedRequest>();
 
     private LoopbackLlmServer(WebApplication app) => _app = app;
 
@@ -39,6 +41,9 @@ internal sealed class LoopbackLlmServer : IAsyncDisposable
     public Uri OpenAIEndpoint => new(BaseUri, "v1");
 
     public IReadOnlyList<CapturedRequest> Requests => _requests.ToArray();
+
+    /// <summary>Waits (bounded by <paramref name="ct"/>) until the next not yet awaited request has been received.</summary>
+    public async Task<CapturedRequest> NextRequestAsync(CancellationToken ct) => await _arrivals.Reader.ReadAsync(ct);
 
     public void Enqueue(params StubReply[] replies)
     {
@@ -64,7 +69,9 @@ internal sealed class LoopbackLlmServer : IAsyncDisposable
         var raw = await reader.ReadToEndAsync(ctx.RequestAborted);
         var headers = ctx.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
         var path = ctx.Request.Path.Value ?? "/";
-        _requests.Enqueue(new CapturedRequest(ctx.Request.Method, path, headers, raw));
+        var captured = new CapturedRequest(ctx.Request.Method, path, headers, raw);
+        _requests.Enqueue(captured);
+        _arrivals.Writer.TryWrite(captured);
 
         var reply = _replies.TryDequeue(out var r) ? r : new StubReply();
         if (reply.Delay is { } delay)
@@ -83,6 +90,7 @@ internal sealed class LoopbackLlmServer : IAsyncDisposable
 
         ctx.Response.StatusCode = reply.Status;
         ctx.Response.ContentType = reply.ContentType;
+        foreach (var (name, value) in reply.Headers ?? new Dictionary<string, string>()) ctx.Response.Headers[name] = value;
         var model = TryModel(raw) ?? "stub-model";
         var body = reply.Body ?? (reply.Status == 200
             ? (isAnthropic ? AnthropicSuccess(model) : OpenAISuccess(model))

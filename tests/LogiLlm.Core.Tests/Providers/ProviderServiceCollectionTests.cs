@@ -36,6 +36,40 @@ public sealed class ProviderServiceCollectionTests
     }
 
     [Fact]
+    public async Task AddLogiLlmChatClient_registers_the_configured_provider_with_AddChatClient_middleware_and_the_container_clock()
+    {
+        await using var server = await LoopbackLlmServer.StartAsync();
+        server.Enqueue(new StubReply(429, Headers: new Dictionary<string, string> { ["Retry-After"] = "5" }));
+        var collector = new FakeLogCollector();
+        var clock = new ObservedClock();
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(collector)));
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddLogiLlmChatClient(_ => new LogiLlm.Hosting.LlmSettings { Provider = "openai", Model = "gpt-4.1-mini", Endpoint = server.OpenAIEndpoint.ToString(), ApiKey = SecretKey })
+            .UseLogiLlmTelemetryAndLogging();
+        await using var sp = services.BuildServiceProvider();
+        using var spans = new ActivityCapture();
+        var ct = TestTimeout();
+
+        var client = sp.GetRequiredService<IChatClient>();
+        var provider = sp.GetRequiredService<Provider>();
+        var call = client.GetResponseAsync(ClassificationMessages(), cancellationToken: ct);
+        clock.Advance(await clock.NextTimerAsync(d => d <= TimeSpan.FromSeconds(30), ct));
+        var response = await call;
+
+        Assert.Same(client, provider.Client);
+        Assert.Equal(("openai", "gpt-4.1-mini"), (provider.Name, provider.Model));
+        Assert.NotNull(client.GetService<OpenTelemetryChatClient>());
+        Assert.NotNull(client.GetService<LoggingChatClient>());
+        Assert.Equal("category: billing", response.Text);
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Contains(spans.Activities, a => a.Source.Name == ProviderPipeline.TelemetrySourceName);
+        AssertNoSecretInActivities(spans.Activities);
+        Assert.Contains(collector.GetSnapshot(), r => r.Category == "LogiLlm.Providers" && r.Level == LogLevel.Warning);
+        AssertNoSecretInLogs(collector);
+    }
+
+    [Fact]
     public void Registry_logger_factory_does_not_mutate_the_callers_options()
     {
         var (loggers, _) = CapturingLoggerFactory();

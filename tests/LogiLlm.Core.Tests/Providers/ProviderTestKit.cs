@@ -33,13 +33,18 @@ internal static class ProviderTestKit
     public static ProviderRegistry IsolatedRegistry(IReadOnlyDictionary<string, string>? env = null) =>
         new(registerBuiltIns: true, name => env is not null && env.TryGetValue(name, out var v) ? v : null);
 
+    /// <summary>A bound for every wait of a test on something the code under test does.</summary>
+    public static CancellationToken TestTimeout() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
+
     public static ProviderOptions Options(Uri endpoint, ILoggerFactory loggerFactory, int maxRetries = 2) => new()
     {
         ApiKey = SecretKey,
         Endpoint = endpoint,
         MaxRetries = maxRetries,
-        RetryBaseDelay = TimeSpan.FromMilliseconds(1),
+        // Retries follow at once and timeouts run on a clock that only the test moves: nothing here waits on real time.
+        RetryBaseDelay = TimeSpan.Zero,
         RetryMaxDelay = TimeSpan.FromMilliseconds(5),
+        TimeProvider = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(),
         LoggerFactory = loggerFactory,
     };
 

@@ -1,3 +1,4 @@
+using LogiLlm.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,5 +45,36 @@ public static class ProviderServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Registers the <see cref="IChatClient"/> a service calls with <c>AddChatClient</c>: the provider configured by
+    /// <paramref name="settings"/> (SDK client, HTTP retries on the container's <see cref="TimeProvider"/>, secret-free
+    /// errors), without middleware, so the caller adds it on the returned builder the Microsoft.Extensions.AI way
+    /// (<see cref="ProviderPipeline.UseLogiLlmTelemetryAndLogging"/>, or <c>UseOpenTelemetry()</c> and <c>UseLogging()</c>).
+    /// Also registers the <see cref="Provider"/> (name, model, safe config) around that built client.
+    /// </summary>
+    public static ChatClientBuilder AddLogiLlmChatClient(this IServiceCollection services, Func<IServiceProvider, LlmSettings> settings)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(settings);
+        services.AddLogiLlmProviders();
+        services.TryAddSingleton(sp => new ConfiguredProvider(settings(sp).CreateProvider(
+            sp.GetRequiredService<ProviderRegistry>(),
+            sp.GetService<ILoggerFactory>(),
+            o =>
+            {
+                o.IncludeMiddleware = false;
+                o.TimeProvider = sp.GetService<TimeProvider>();
+            })));
+        services.TryAddSingleton(sp =>
+        {
+            var bare = sp.GetRequiredService<ConfiguredProvider>().Provider;
+            return new Provider(bare.Name, bare.Model, sp.GetRequiredService<IChatClient>(), bare.Config, bare.ProviderClass);
+        });
+        return services.AddChatClient(sp => sp.GetRequiredService<ConfiguredProvider>().Provider.Client);
+    }
+
     private sealed record RegistrySetup(Action<IServiceProvider, ProviderRegistry> Configure);
+
+    /// <summary>The configured provider before the middleware of <c>AddChatClient</c>'s builder.</summary>
+    private sealed record ConfiguredProvider(Provider Provider);
 }

@@ -53,6 +53,8 @@ public static class Extensions
                 .AddMeter(LogiLlmTelemetrySource)
                 .AddMeter($"{LogiLlmTelemetrySource}.*"))
             .WithTracing(tracing => tracing
+                // Traces start at requests and jobs, never at background polling (see BackgroundRootSampler).
+                .SetSampler(new ParentBasedSampler(new BackgroundRootSampler()))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(LogiLlmTelemetrySource)
                 .AddSource($"{LogiLlmTelemetrySource}.*")

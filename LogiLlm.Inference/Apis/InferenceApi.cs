@@ -118,21 +118,26 @@ public static class InferenceApi
             return failure!;
         }
 
+        using var activity = InferenceTelemetry.StartPredict(resolved);
         var inputs = Inputs(request.Inputs);
         var cacheKey = PredictionCache.Applies(resolved.Module) ? PredictionCache.Key(resolved, inputs) : null;
         if (cacheKey is not null && await services.Cache.GetAsync(cacheKey) is { } hit)
         {
+            activity.SetCache("hit");
             return TypedResults.Ok(new PredictResponse(Inputs(hit.Outputs), resolved.Name, resolved.Version, null, Cached: true));
         }
 
+        activity.SetCache(cacheKey is null ? "off" : "miss");
         var (prediction, problem) = await InvokeAsync(resolved, inputs, "inputs", services, cancellationToken);
         if (prediction is null)
         {
+            activity.SetFailed("the inputs or the provider failed");
             return problem!;
         }
 
         if (!prediction.Success)
         {
+            activity.SetFailed("the model's answer could not be parsed");
             return TypedResults.Problem(prediction.Error, statusCode: StatusCodes.Status502BadGateway, title: "The model's answer could not be used");
         }
 
@@ -188,6 +193,7 @@ public static class InferenceApi
             return TypedResults.ValidationProblem(errors);
         }
 
+        using var activity = InferenceTelemetry.StartPredict(resolved, "predict-batch", items.Count);
         var results = new BatchItemResult[items.Count];
         using var gate = new SemaphoreSlim(4);
         var tasks = allInputs.Select(async (inputs, index) =>

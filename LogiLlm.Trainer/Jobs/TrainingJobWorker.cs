@@ -204,6 +204,9 @@ public sealed class TrainingJobWorker(
         using var heartbeatStop = new CancellationTokenSource();
         var reporter = new ProgressReporter(jobs, lease, Options.ProgressInterval, time, logger);
         var heartbeat = HeartbeatAsync(lease, running, heartbeatStop.Token);
+        // The job's trace: started here (not by a request), with a "trial" event per step; the heartbeat stays out of it.
+        using var span = TrainerTelemetry.StartJob(job);
+        reporter.Span = span;
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["TrainingJobId"] = job.Id });
         var started = time.GetTimestamp();
         try
@@ -510,11 +513,23 @@ public sealed class TrainingJobWorker(
         private TrainingProgress? _pending;
         private Task _writer = Task.CompletedTask;
         private DateTimeOffset _lastWrite = DateTimeOffset.MinValue;
+        private int _lastTrial = -1;
+        private int _events;
+
+        /// <summary>The job's span, which gets one <c>trial</c> event per step (bounded).</summary>
+        public System.Diagnostics.Activity? Span { get; set; }
 
         public void Report(TrainingProgress value)
         {
             lock (_gate)
             {
+                if (Span is { IsAllDataRequested: true } span && value.Done != _lastTrial && _events < TrainerTelemetry.MaxTrialEvents)
+                {
+                    _lastTrial = value.Done;
+                    _events++;
+                    TrainerTelemetry.AddTrial(span, value);
+                }
+
                 var scheduled = _pending is not null;
                 _pending = value;
                 if (scheduled)

@@ -56,6 +56,44 @@ public sealed class TracingTests : IDisposable
         Assert.NotNull(modelCall.GetTagItem("gen_ai.usage.output_tokens"));
         Assert.Contains(trace, a => a.Kind == ActivityKind.Client && a.Source.Name == "System.Net.Http");
     }
+
+    [Fact]
+    public async Task A_prediction_has_a_span_naming_the_module_and_version_with_the_model_call_under_it_and_the_cache_outcome()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var inference = _services.CreateInferenceClient();
+        var document = await File.ReadAllTextAsync(SharedPaths.Fixture("optimized.json"), cts.Token);
+        await new FileSystemModuleStore(_services.RegistryPath).PublishAsync("spanned", document, cts.Token);
+
+        using var predict = await inference.PostAsJsonAsync("/api/modules/spanned/predict", new { inputs = new { email = "Where is my order?" } }, cts.Token);
+        Assert.Equal(HttpStatusCode.OK, predict.StatusCode);
+
+        var span = _activities.Single(a => a.Source.Name == "LogiLlm.Inference" && a.DisplayName == "predict spanned@1");
+        Assert.Equal("spanned", span.GetTagItem("logillm.module"));
+        Assert.Equal(1, span.GetTagItem("logillm.module.version"));
+        Assert.Equal("Predict", span.GetTagItem("logillm.module.type"));
+        Assert.Equal(5, span.GetTagItem("logillm.demos"));
+        Assert.NotNull(span.GetTagItem("logillm.adapter"));
+        Assert.Contains(span.GetTagItem("logillm.prediction_cache") as string, new[] { "miss", "off" });
+        var server = _activities.Single(a => a.Kind == ActivityKind.Server && a.TraceId == span.TraceId && a.DisplayName.Contains("predict", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(server.SpanId, span.ParentSpanId);
+        var modelCall = _activities.Single(a => a.TraceId == span.TraceId && a.Source.Name == "LogiLlm" && a.OperationName.StartsWith("chat", StringComparison.Ordinal));
+        Assert.True(IsUnder(modelCall, span), "the model call runs under the predict span");
+    }
+
+    private bool IsUnder(Activity activity, Activity ancestor)
+    {
+        var byId = _activities.Where(a => a.TraceId == ancestor.TraceId).ToDictionary(a => a.SpanId);
+        for (var current = activity; byId.TryGetValue(current.ParentSpanId, out var parent); current = parent)
+        {
+            if (parent.SpanId == ancestor.SpanId)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>Activity listeners are process-wide: trace tests run alone.</summary>

@@ -6,7 +6,6 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddLogiLlmAuthentication();
 builder.AddRedisClient("cache");
-builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.AddApplicationServices();
 

@@ -52,11 +52,9 @@ public static class TrainingJobsApi
         {
             request = await httpRequest.ReadFromJsonAsync<TrainingJobRequest>(cancellationToken);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException)
         {
-            var path = ex.Path is null or "$" ? "body" : ex.Path.TrimStart('$', '.');
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { [path] = [$"The body is not a valid training job: {ex.Message}"] }, title: "The training job is invalid");
+            return TypedResults.ValidationProblem(TrainingJobRequestErrors.Describe(ex), title: "The training job is invalid");
         }
 
         if (!services.Validator.TryValidate(request, out var spec, out var errors))

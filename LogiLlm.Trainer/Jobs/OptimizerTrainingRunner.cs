@@ -22,15 +22,15 @@ public sealed class OptimizerTrainingRunner(IServiceProvider services, ISampleDa
         var metric = CreateMetric(spec);
         var options = new OptimizerOptions
         {
-            Seed = spec.OptimizerOptions["seed"]?.GetValue<int>() ?? 0,
+            Seed = spec.Optimizer.Seed,
             Progress = new Progress(progress),
             Logger = loggerFactory.CreateLogger("LogiLlm.Trainer.Jobs.Optimizer"),
         };
         var paramSpace = spec.ParamSpace is null
             ? null
-            : TrainingJobValidator.TryParseParameterSpace(spec.ParamSpace, (key, message) => throw new InvalidOperationException($"{key}: {message}"));
+            : ParamSpaceParser.TryParse(spec.ParamSpace, (key, message) => throw new InvalidOperationException($"{key}: {message}"));
 
-        var optimizer = CreateOptimizer(spec, metric, options, DefaultLabeledDemos(module.Provider!, trainset.Count));
+        var optimizer = CreateOptimizer(spec.Optimizer, metric, options, DefaultLabeledDemos(module.Provider!, trainset.Count));
         progress.Report(new TrainingProgress(0, 0, null, "starting"));
         var result = await optimizer.OptimizeAsync(module, trainset, paramSpace, valset, cancellationToken);
         var comparison = result.Comparison is { } c
@@ -56,8 +56,8 @@ public sealed class OptimizerTrainingRunner(IServiceProvider services, ISampleDa
 
     private static IMetric CreateMetric(TrainingJobSpec spec) => spec.Metric switch
     {
-        "exact-match" => new ExactMatchMetric(trim: true),
-        "f1" => new F1Metric(spec.MetricKey),
+        MetricType.ExactMatch => new ExactMatchMetric(trim: true),
+        MetricType.F1 => new F1Metric(spec.MetricKey),
         _ => new AccuracyMetric(spec.MetricKey, trim: true),
     };
 
@@ -69,37 +69,16 @@ public sealed class OptimizerTrainingRunner(IServiceProvider services, ISampleDa
     public static int DefaultLabeledDemos(Provider provider, int trainRows) =>
         provider.Name == LocalModel.LocalModelProvider.ProviderName ? Math.Clamp(trainRows, 1, 100) : 16;
 
-    private static Optimizer CreateOptimizer(TrainingJobSpec spec, IMetric metric, OptimizerOptions options, int defaultLabeledDemos)
+    private static Optimizer CreateOptimizer(OptimizerSettings settings, IMetric metric, OptimizerOptions options, int defaultLabeledDemos) => settings switch
     {
-        var o = spec.OptimizerOptions;
-        int? Int(string name) => o[name]?.GetValue<int>();
-        double? Double(string name) => o[name]?.GetValue<double>();
-        SearchStrategy Search(string name) => (string?)o[name] == "grid" ? SearchStrategy.Grid : SearchStrategy.Random;
-        return spec.Optimizer switch
-        {
-            OptimizerTypes.LabeledFewShot => new LabeledFewShot(metric, Int("maxDemos") ?? defaultLabeledDemos, options),
-            OptimizerTypes.BootstrapFewShot => new BootstrapFewShot(
-                metric,
-                Int("maxBootstrappedDemos") ?? BootstrapFewShot.DefaultMaxBootstrappedDemos,
-                Int("maxLabeledDemos") ?? BootstrapFewShot.DefaultMaxLabeledDemos,
-                Int("maxRounds") ?? 1,
-                Double("metricThreshold") ?? 1.0,
-                options: options),
-            OptimizerTypes.Hyperparameter => new HyperparameterOptimizer(
-                metric, trials: Int("trials"), strategy: Search("strategy"), gridResolution: Int("gridResolution") ?? 5, options: options),
-            OptimizerTypes.Hybrid => new HybridOptimizer(
-                metric,
-                (string?)o["strategy"] switch { "joint" => HybridStrategy.Joint, "sequential" => HybridStrategy.Sequential, _ => HybridStrategy.Alternating },
-                numIterations: Int("iterations") ?? 3,
-                trials: Int("trials"),
-                maxBootstrappedDemos: Int("maxBootstrappedDemos") ?? BootstrapFewShot.DefaultMaxBootstrappedDemos,
-                maxLabeledDemos: Int("maxLabeledDemos") ?? BootstrapFewShot.DefaultMaxLabeledDemos,
-                searchStrategy: Search("searchStrategy"),
-                metricThreshold: Double("metricThreshold") ?? 1.0,
-                options: options),
-            _ => throw new InvalidOperationException($"Unknown optimizer '{spec.Optimizer}'."),
-        };
-    }
+        LabeledFewShotSettings s => new LabeledFewShot(metric, s.MaxDemos ?? defaultLabeledDemos, options),
+        BootstrapFewShotSettings s => new BootstrapFewShot(metric, s.MaxBootstrappedDemos, s.MaxLabeledDemos, s.MaxRounds, s.MetricThreshold, options: options),
+        HyperparameterSettings s => new HyperparameterOptimizer(metric, trials: s.Trials, strategy: s.Strategy, gridResolution: s.GridResolution, options: options),
+        HybridSettings s => new HybridOptimizer(
+            metric, s.Strategy, numIterations: s.Iterations, trials: s.Trials, maxBootstrappedDemos: s.MaxBootstrappedDemos, maxLabeledDemos: s.MaxLabeledDemos,
+            searchStrategy: s.SearchStrategy, metricThreshold: s.MetricThreshold, options: options),
+        _ => throw new InvalidOperationException($"Unknown optimizer '{settings.Type}'."),
+    };
 
     /// <summary>Maps the optimizer's progress to job progress.</summary>
     private sealed class Progress(IProgress<TrainingProgress> target) : IProgress<OptimizationProgress>

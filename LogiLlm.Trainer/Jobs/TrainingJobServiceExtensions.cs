@@ -18,6 +18,13 @@ public static class TrainingJobServiceExtensions
             .ValidateOnStart();
         builder.Services.AddOptions<LlmSettings>().BindConfiguration(LlmSettings.SectionName);
 
+        // The request contract is read as declared: numbers are JSON numbers, and the optimizer's "type" may stand anywhere.
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            o.SerializerOptions.AllowOutOfOrderMetadataProperties = true;
+        });
+        builder.Services.ConfigureAll<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(o => o.AddSchemaTransformer<LogiLlm.Trainer.Apis.OptimizerDefaultsSchemaTransformer>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         // The model client, Microsoft.Extensions.AI style: AddChatClient(provider) + telemetry and logging middleware.
         builder.Services.AddLogiLlmConfiguredProvider(sp => sp.GetRequiredService<IOptions<LlmSettings>>().Value)

@@ -9,8 +9,7 @@ namespace LogiLlm.Trainer.Jobs;
 /// <param name="Trainset">Inline training examples, or null when <paramref name="SampleDataset"/> is used.</param>
 /// <param name="Valset">Inline validation examples, or null.</param>
 /// <param name="SampleDataset">Name of a shipped dataset, or null.</param>
-/// <param name="Optimizer">Optimizer type (one of <see cref="OptimizerTypes"/>).</param>
-/// <param name="OptimizerOptions">Optimizer options (validated), without <c>type</c>.</param>
+/// <param name="Optimizer">The optimizer and its options.</param>
 /// <param name="Metric">Metric type.</param>
 /// <param name="MetricKey">Output field the metric compares.</param>
 /// <param name="ParamSpace">Hyperparameter search space, or null.</param>
@@ -21,13 +20,12 @@ public sealed record TrainingJobSpec(
     IReadOnlyList<TrainingExample>? Trainset,
     IReadOnlyList<TrainingExample>? Valset,
     string? SampleDataset,
-    string Optimizer,
-    JsonObject OptimizerOptions,
-    string Metric,
+    OptimizerSettings Optimizer,
+    MetricType Metric,
     string MetricKey,
     JsonObject? ParamSpace);
 
-/// <summary>The optimizers a job can use.</summary>
+/// <summary>The optimizers a job can use (the <c>type</c> of <see cref="OptimizerSettings"/>).</summary>
 public static class OptimizerTypes
 {
     /// <summary>Labelled training examples become the demos.</summary>

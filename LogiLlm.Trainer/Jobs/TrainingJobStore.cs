@@ -58,7 +58,7 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
         var tran = Db.CreateTransaction();
         _ = tran.HashSetAsync(JobKey(id),
         [
-            new(F.Id, id), new(F.Status, TrainingJobStatus.Queued), new(F.Module, spec.Module), new(F.Optimizer, spec.Optimizer),
+            new(F.Id, id), new(F.Status, TrainingJobStatus.Queued), new(F.Module, spec.Module), new(F.Optimizer, spec.Optimizer.Type),
             new(F.Spec, JsonSerializer.Serialize(spec, TrainingJobsJsonContext.Default.TrainingJobSpec)),
             new(F.CreatedAt, Format(now)), new(F.Attempts, 0), new(F.Revision, 1), new(F.Done, 0), new(F.Total, 0),
         ]);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -8,43 +9,16 @@ using Microsoft.Extensions.Options;
 
 namespace LogiLlm.Trainer.Jobs;
 
-/// <summary>Checks a <see cref="TrainingJobRequest"/> completely before anything is queued, naming every bad field.</summary>
+/// <summary>
+/// Checks a <see cref="TrainingJobRequest"/> before anything is queued, naming every bad field. The contract's types
+/// already refuse what does not bind (an unknown optimizer, option or metric, a fraction for a whole number); what is
+/// left here are the rules that need more than one field or the signature: rows against the signature, a sample
+/// against inline sets, the metric key among the outputs, a parameter space only for the optimizers that search one,
+/// plus the ranges declared on the optimizer's record.
+/// </summary>
 public sealed class TrainingJobValidator(ISampleDatasets samples, IOptions<TrainingJobOptions> options)
 {
     private const int MaxRowErrors = 20;
-
-    /// <summary>The metric types a job can use.</summary>
-    public static readonly IReadOnlyList<string> MetricTypes = ["accuracy", "exact-match", "f1"];
-
-    /// <summary>Options each optimizer accepts (JSON names) besides <c>type</c>.</summary>
-    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> OptimizerOptionNames = new Dictionary<string, IReadOnlyList<string>>
-    {
-        [OptimizerTypes.LabeledFewShot] = ["maxDemos", "seed"],
-        [OptimizerTypes.BootstrapFewShot] = ["maxBootstrappedDemos", "maxLabeledDemos", "maxRounds", "metricThreshold", "seed"],
-        [OptimizerTypes.Hyperparameter] = ["trials", "strategy", "gridResolution", "seed"],
-        [OptimizerTypes.Hybrid] = ["strategy", "iterations", "trials", "maxBootstrappedDemos", "maxLabeledDemos", "searchStrategy", "metricThreshold", "seed"],
-    };
-
-    private static readonly IReadOnlyDictionary<string, (double Min, double Max, bool Integer)> NumericOptions = new Dictionary<string, (double, double, bool)>
-    {
-        ["maxDemos"] = (1, 100, true),
-        ["maxBootstrappedDemos"] = (0, 100, true),
-        ["maxLabeledDemos"] = (0, 100, true),
-        ["maxRounds"] = (1, 20, true),
-        ["metricThreshold"] = (0, 1, false),
-        ["trials"] = (1, 500, true),
-        ["gridResolution"] = (1, 50, true),
-        ["iterations"] = (1, 20, true),
-        ["seed"] = (int.MinValue, int.MaxValue, true),
-    };
-
-    /// <summary>Allowed values of the text options (per optimizer where they differ).</summary>
-    private static IReadOnlyList<string>? TextOptionValues(string optimizer, string option) => (optimizer, option) switch
-    {
-        (OptimizerTypes.Hybrid, "strategy") => ["alternating", "joint", "sequential"],
-        (_, "strategy") or (_, "searchStrategy") => ["random", "grid"],
-        _ => null,
-    };
 
     /// <summary>Validates <paramref name="request"/>; returns the spec to queue, or the errors keyed by JSON path.</summary>
     public bool TryValidate(TrainingJobRequest? request, out TrainingJobSpec? spec, out Dictionary<string, string[]> errors)
@@ -127,14 +101,10 @@ public sealed class TrainingJobValidator(ISampleDatasets samples, IOptions<Train
         var trainset = CheckRows("trainset", request.Trainset, signature, scored, Error);
         var valset = CheckRows("valset", request.Valset, signature, scored, Error);
 
-        var (optimizer, optimizerOptions) = CheckOptimizer(request.Optimizer, Error);
+        var optimizer = request.Optimizer ?? new LabeledFewShotSettings();
+        CheckOptimizerOptions(optimizer, Error);
 
-        var metricType = request.Metric?.Type ?? "accuracy";
-        if (!MetricTypes.Contains(metricType))
-        {
-            Error("metric.type", $"Unknown metric '{metricType}'. Known: {string.Join(", ", MetricTypes)}.");
-        }
-
+        var metricType = request.Metric?.Type ?? MetricType.Accuracy;
         string? metricKey = request.Metric?.Key ?? signature?.OutputFields[0].Name;
         if (request.Metric?.Key is { } key && signature is not null && signature.OutputFields.All(f => f.Name != key))
         {
@@ -143,13 +113,13 @@ public sealed class TrainingJobValidator(ISampleDatasets samples, IOptions<Train
 
         if (request.ParamSpace is not null)
         {
-            if (optimizer is not (OptimizerTypes.Hyperparameter or OptimizerTypes.Hybrid) && optimizer is not null)
+            if (!optimizer.SearchesParameters)
             {
-                Error("paramSpace", $"A parameter space only applies to the hyperparameter and hybrid optimizers, not to {optimizer}.");
+                Error("paramSpace", $"A parameter space only applies to the hyperparameter and hybrid optimizers, not to {optimizer.Type}.");
             }
             else
             {
-                TryParseParameterSpace(request.ParamSpace, Error);
+                ParamSpaceParser.TryParse(request.ParamSpace, Error);
             }
         }
 
@@ -166,73 +136,12 @@ public sealed class TrainingJobValidator(ISampleDatasets samples, IOptions<Train
             trainset,
             valset,
             request.SampleDataset,
-            optimizer!,
-            optimizerOptions,
+            optimizer,
             metricType,
             metricKey!,
             (JsonObject?)request.ParamSpace?.DeepClone());
         return true;
     }
-
-    /// <summary>Turns a job's <c>paramSpace</c> into an optimizer parameter space (<c>[min, max]</c>, or a list of choices).</summary>
-    public static ParameterSpace? TryParseParameterSpace(JsonObject paramSpace, Action<string, string> error)
-    {
-        var space = new ParameterSpace();
-        var ok = true;
-        if (paramSpace.Count == 0)
-        {
-            error("paramSpace", "The parameter space is empty; name at least one parameter, e.g. {\"temperature\": [0.0, 1.0]}.");
-            return null;
-        }
-
-        foreach (var (name, value) in paramSpace)
-        {
-            var key = $"paramSpace.{name}";
-            if (!ModuleNames.IsValidName(name))
-            {
-                error(key, $"'{name}' is not a valid parameter name.");
-                ok = false;
-                continue;
-            }
-
-            try
-            {
-                switch (value)
-                {
-                    case JsonArray { Count: 2 } range when range.All(IsNumber):
-                        var integral = range.All(v => v!.GetValueKind() == JsonValueKind.Number && IsIntegral(v))
-                            && name is "max_tokens" or ParameterSpec.DemoCountKey or "seed";
-                        space.Add(integral
-                            ? ParameterSpec.Int(name, (int)Number(range[0]!), (int)Number(range[1]!))
-                            : ParameterSpec.Float(name, Number(range[0]!), Number(range[1]!)));
-                        break;
-                    case JsonObject { } choices when choices["choices"] is JsonArray { Count: > 0 } list:
-                        space.Add(ParameterSpec.Categorical(name, list));
-                        break;
-                    case JsonArray { Count: > 0 } list when !list.All(IsNumber) || list.Count > 2:
-                        space.Add(ParameterSpec.Categorical(name, list));
-                        break;
-                    default:
-                        error(key, "Give a range [min, max] of two numbers, or {\"choices\": [...]}.");
-                        ok = false;
-                        break;
-                }
-            }
-            catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException or OverflowException)
-            {
-                error(key, ex.Message);
-                ok = false;
-            }
-        }
-
-        return ok ? space : null;
-    }
-
-    private static bool IsNumber(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.Number;
-
-    private static double Number(JsonNode node) => node.GetValue<double>();
-
-    private static bool IsIntegral(JsonNode node) => double.IsInteger(Number(node));
 
     /// <summary>
     /// The outputs a row must carry: those the metric reads (its key for accuracy and f1; for exact-match, which
@@ -241,7 +150,7 @@ public sealed class TrainingJobValidator(ISampleDatasets samples, IOptions<Train
     /// </summary>
     private static IReadOnlyList<string> ScoredOutputs(TrainingJobRequest request, Signature signature)
     {
-        if ((request.Metric?.Type ?? "accuracy") == "exact-match")
+        if (request.Metric?.Type is MetricType.ExactMatch)
         {
             return [];
         }
@@ -328,62 +237,21 @@ public sealed class TrainingJobValidator(ISampleDatasets samples, IOptions<Train
         }
     }
 
-    private static (string? Type, JsonObject Options) CheckOptimizer(JsonObject? optimizer, Action<string, string> error)
+    /// <summary>The ranges declared on the optimizer's record, reported under their JSON names (<c>optimizer.maxDemos</c>).</summary>
+    private static void CheckOptimizerOptions(OptimizerSettings optimizer, Action<string, string> error)
     {
-        if (optimizer is null)
+        foreach (var property in optimizer.GetType().GetProperties())
         {
-            return (OptimizerTypes.LabeledFewShot, []);
-        }
-
-        string? type = null;
-        if (optimizer["type"] is JsonValue typeValue && typeValue.TryGetValue<string>(out var text))
-        {
-            type = text;
-        }
-
-        if (type is null || !OptimizerTypes.All.Contains(type))
-        {
-            error("optimizer.type", $"Unknown optimizer '{type ?? "(none)"}'. Known: {string.Join(", ", OptimizerTypes.All)}.");
-            return (null, []);
-        }
-
-        var allowed = OptimizerOptionNames[type];
-        var result = new JsonObject();
-        foreach (var (name, value) in optimizer)
-        {
-            if (name == "type")
+            var value = property.GetValue(optimizer);
+            var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            foreach (var rule in property.GetCustomAttributes(typeof(ValidationAttribute), inherit: true).Cast<ValidationAttribute>().Where(r => !r.IsValid(value)))
             {
-                continue;
+                error($"optimizer.{name}", rule is RangeAttribute range
+                    ? $"'{name}' of the {optimizer.Type} optimizer must be from {Invariant(range.Minimum)} to {Invariant(range.Maximum)}."
+                    : rule.FormatErrorMessage(name));
             }
-
-            var key = $"optimizer.{name}";
-            if (!allowed.Contains(name))
-            {
-                error(key, $"The {type} optimizer has no option '{name}'. Options: {string.Join(", ", allowed)}.");
-                continue;
-            }
-
-            if (NumericOptions.TryGetValue(name, out var range))
-            {
-                // Integers are read as the runner reads them (GetValue<int>): 5.0 and 1e1 are not whole-number tokens.
-                var valid = range.Integer
-                    ? value is JsonValue integer && integer.GetValueKind() == JsonValueKind.Number && integer.TryGetValue<int>(out var whole) && whole >= range.Min && whole <= range.Max
-                    : IsNumber(value) && Number(value!) >= range.Min && Number(value!) <= range.Max;
-                if (!valid)
-                {
-                    error(key, $"'{name}' must be {(range.Integer ? "a whole number written without a fraction or exponent" : "a number")} from {range.Min.ToString(CultureInfo.InvariantCulture)} to {range.Max.ToString(CultureInfo.InvariantCulture)}.");
-                    continue;
-                }
-            }
-            else if (TextOptionValues(type, name) is { } choices && !(value is JsonValue s && s.TryGetValue<string>(out var choice) && choices.Contains(choice)))
-            {
-                error(key, $"'{name}' must be one of {string.Join(", ", choices)}.");
-                continue;
-            }
-
-            result[name] = value?.DeepClone();
         }
-
-        return (type, result);
     }
+
+    private static string Invariant(object bound) => Convert.ToString(bound, CultureInfo.InvariantCulture)!;
 }

@@ -249,7 +249,7 @@ public sealed class TrainingJobWorker(
             {
                 case true:
                     logger.LogInformation("Training job {JobId} published {Module}@{Version}: {Baseline:0.###} -> {Best:0.###}", job.Id, spec.Module, info.Version, outcome.BaselineScore, outcome.BestScore);
-                    metrics.Succeeded(spec.Module, spec.Optimizer, outcome, time.GetElapsedTime(started));
+                    metrics.Succeeded(spec.Module, spec.Optimizer.Type, outcome, time.GetElapsedTime(started));
                     break;
                 case false:
                     logger.LogWarning("Training job {JobId} published {Module}@{Version} but was no longer owned by worker {Worker}; its next run reuses that version", job.Id, spec.Module, info.Version, WorkerId);
@@ -319,8 +319,8 @@ public sealed class TrainingJobWorker(
             module.Metadata[TrainingJobMetadataKey] = new JsonObject
             {
                 ["id"] = job.Id,
-                ["optimizer"] = spec.Optimizer,
-                ["metric"] = $"{spec.Metric}({spec.MetricKey})",
+                ["optimizer"] = spec.Optimizer.Type,
+                ["metric"] = $"{spec.Metric.ToWireName()}({spec.MetricKey})",
                 ["dataset"] = spec.SampleDataset ?? "inline",
                 ["baseline_score"] = outcome.BaselineScore,
                 ["best_score"] = outcome.BestScore,

@@ -30,13 +30,13 @@ public class TrainingJobValidatorOutputsTests
     public void The_emails_sample_fits_the_production_signature_although_its_rows_carry_only_the_category()
     {
         Assert.True(Validator.TryValidate(Request(Production, sample: "emails"), out var spec, out var errors), string.Join("; ", errors.Keys));
-        Assert.Equal("labeled-few-shot", spec!.Optimizer); // the documented default when optimizer is omitted
+        Assert.Equal("labeled-few-shot", spec!.Optimizer.Type); // the documented default when optimizer is omitted
     }
 
     [Fact]
     public void A_row_without_the_output_the_metric_compares_is_named()
     {
-        var request = Request(Production, [Row("a", new JsonObject { ["confidence"] = 0.5 })], metric: new MetricRequest("accuracy", "category"));
+        var request = Request(Production, [Row("a", new JsonObject { ["confidence"] = 0.5 })], metric: new MetricRequest(MetricType.Accuracy, "category"));
 
         Assert.False(Validator.TryValidate(request, out _, out var errors));
         Assert.Contains("trainset[0].outputs.category", errors.Keys);
@@ -46,7 +46,7 @@ public class TrainingJobValidatorOutputsTests
     [Fact]
     public void Exact_match_needs_at_least_one_output_per_row()
     {
-        var request = Request(Production, [Row("a", [])], metric: new MetricRequest("exact-match", null));
+        var request = Request(Production, [Row("a", [])], metric: new MetricRequest(MetricType.ExactMatch, null));
 
         Assert.False(Validator.TryValidate(request, out _, out var errors));
         Assert.Contains("trainset[0].outputs", errors.Keys);

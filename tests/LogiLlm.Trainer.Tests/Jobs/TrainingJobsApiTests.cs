@@ -138,6 +138,10 @@ public sealed class TrainingJobsApiTests(JobsRedisFixture fixture) : IClassFixtu
         { "missing module name", """{"signature":"email -> category","trainset":[{"inputs":{"email":"a"},"outputs":{"category":"b"}}]}""", "module" },
         { "metric key not an output", """{"module":"m","signature":"email -> category","trainset":[{"inputs":{"email":"a"},"outputs":{"category":"b"}}],"metric":{"type":"accuracy","key":"email"}}""", "metric.key" },
         { "unknown metric", """{"module":"m","signature":"email -> category","trainset":[{"inputs":{"email":"a"},"outputs":{"category":"b"}}],"metric":{"type":"bleu","key":"category"}}""", "metric.type" },
+        { "option of another optimizer", """{"module":"m","signature":"email -> category","trainset":[{"inputs":{"email":"a"},"outputs":{"category":"b"}}],"optimizer":{"type":"labeled-few-shot","maxRounds":2}}""", "optimizer.maxRounds" },
+        { "optimizer without a type", """{"module":"m","signature":"email -> category","trainset":[{"inputs":{"email":"a"},"outputs":{"category":"b"}}],"optimizer":{"maxDemos":3}}""", "optimizer.type" },
+        { "unknown search strategy", """{"module":"m","signature":"email -> category","trainset":[{"inputs":{"email":"a"},"outputs":{"category":"b"}}],"optimizer":{"type":"hyperparameter","strategy":"annealing"}}""", "optimizer.strategy" },
+        { "threshold out of range", """{"module":"m","signature":"email -> category","trainset":[{"inputs":{"email":"a"},"outputs":{"category":"b"}}],"optimizer":{"type":"bootstrap-few-shot","metricThreshold":1.5}}""", "optimizer.metricThreshold" },
         { "bad parameter range", """{"module":"m","signature":"email -> category","trainset":[{"inputs":{"email":"a"},"outputs":{"category":"b"}}],"optimizer":{"type":"hyperparameter"},"paramSpace":{"temperature":[1.0,0.0]}}""", "paramSpace.temperature" },
         { "param space for a few-shot optimizer", """{"module":"m","signature":"email -> category","trainset":[{"inputs":{"email":"a"},"outputs":{"category":"b"}}],"optimizer":{"type":"labeled-few-shot"},"paramSpace":{"temperature":[0.0,1.0]}}""", "paramSpace" },
     };
@@ -201,6 +205,55 @@ public sealed class TrainingJobsApiTests(JobsRedisFixture fixture) : IClassFixtu
         Assert.True(paths.ContainsKey("/api/training-jobs/{id}"));
         Assert.True(paths.ContainsKey("/api/training-jobs/{id}/events"));
         Assert.NotNull(paths["/api/training-jobs"]!["post"]!["requestBody"]);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_each_optimizer_by_its_type_with_its_options_ranges_and_defaults()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var (registry, prefix) = fixture.NewDeployment();
+        await using var host = fixture.Host(registry, prefix, concurrency: 0);
+
+        var document = (await host.CreateClient().GetFromJsonAsync<JsonObject>("/openapi/v1.json", cts.Token))!;
+
+        var schemas = document["components"]!["schemas"]!.AsObject();
+        var optimizer = schemas["OptimizerSettings"]!;
+        Assert.Equal("type", (string?)optimizer["discriminator"]!["propertyName"]);
+        var mapping = optimizer["discriminator"]!["mapping"]!.AsObject().Select(m => m.Key).Order(StringComparer.Ordinal);
+        Assert.Equal(["bootstrap-few-shot", "hybrid", "hyperparameter", "labeled-few-shot"], mapping);
+        var bootstrap = Schema(schemas, optimizer["discriminator"]!["mapping"]!["bootstrap-few-shot"]!);
+        Assert.Equal(0, (double)bootstrap["properties"]!["metricThreshold"]!["minimum"]!);
+        Assert.Equal(1, (double)bootstrap["properties"]!["metricThreshold"]!["maximum"]!);
+        Assert.Equal(16, (int)bootstrap["properties"]!["maxLabeledDemos"]!["default"]!);
+        Assert.Equal("integer", (string?)bootstrap["properties"]!["maxRounds"]!["type"]); // numbers only: no string form
+        Assert.False(bootstrap["additionalProperties"]?.GetValue<bool>() ?? true);
+        Assert.Equal(["type"], optimizer["required"]!.AsArray().Select(v => (string?)v));
+        Assert.Equal(["module"], schemas["TrainingJobRequest"]!["required"]!.AsArray().Select(v => (string?)v));
+        var hybrid = Schema(schemas, optimizer["discriminator"]!["mapping"]!["hybrid"]!);
+        var strategies = Schema(schemas, hybrid["properties"]!["strategy"]!["$ref"]!)["enum"]!.AsArray().Select(v => (string?)v);
+        Assert.Equal(["alternating", "joint", "sequential"], strategies);
+        Assert.Equal(["accuracy", "exact-match", "f1"], schemas["MetricType"]!["enum"]!.AsArray().Select(v => (string?)v).OfType<string>());
+    }
+
+    /// <summary>A schema of the document by its <c>#/components/schemas/...</c> reference.</summary>
+    private static JsonNode Schema(JsonObject schemas, JsonNode reference) => schemas[((string)reference!).Split('/')[^1]]!;
+
+    [Fact]
+    public async Task The_optimizer_type_may_follow_its_options_and_the_queued_job_keeps_them()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var (registry, prefix) = fixture.NewDeployment();
+        await using var host = fixture.Host(registry, prefix, concurrency: 0);
+        var body = """{"module":"ordered","signature":"email -> category","trainset":[{"inputs":{"email":"a"},"outputs":{"category":"b"}}],"optimizer":{"maxRounds":3,"seed":11,"type":"bootstrap-few-shot"}}""";
+
+        using var response = await host.CreateClient().PostAsync("/api/training-jobs", new StringContent(body, Encoding.UTF8, "application/json"), cts.Token);
+
+        var text = await response.Content.ReadAsStringAsync(cts.Token);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, text);
+        var id = Assert.Single(await host.Store.QueuedIdsAsync());
+        var spec = await host.Store.GetSpecAsync(id, cts.Token);
+        var settings = Assert.IsType<BootstrapFewShotSettings>(spec!.Optimizer);
+        Assert.Equal(new BootstrapFewShotSettings { MaxRounds = 3, Seed = 11 }, settings); // the rest are the record's defaults
     }
 
     [Fact]

@@ -9,7 +9,6 @@ builder.AddLogiLlmAuthentication();
 builder.AddLogiLlmRateLimiting();
 // Redis down means degraded (modules in memory are still served), so its check is our own.
 builder.AddRedisClient("cache", settings => settings.DisableHealthChecks = true);
-builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.AddApplicationServices();
 

@@ -14,12 +14,11 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class RateLimitingExtensions
 {
-    /// <summary>Registers the per-caller buckets as the middleware's global limiter (health endpoints are exempt).</summary>
+    /// <summary>Registers the per-caller buckets as the middleware's global limiter (health endpoints are exempt); call after <c>AddServiceDefaults</c>, whose ProblemDetails write the 429.</summary>
     public static TBuilder AddLogiLlmRateLimiting<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<CallerRateLimiter>();
-        builder.Services.AddProblemDetails();
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

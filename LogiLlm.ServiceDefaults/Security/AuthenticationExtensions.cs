@@ -20,7 +20,7 @@ public static class AuthenticationExtensions
     /// <summary>The default scheme: picks the JWT bearer handler for a token that looks like a JWT, else the API key handler.</summary>
     public const string DefaultScheme = "LogiLlm";
 
-    /// <summary>Registers the schemes, the policies, the fallback policy, ProblemDetails answers and the <c>auth</c> health check.</summary>
+    /// <summary>Registers the schemes, the policies, the fallback policy and the <c>auth</c> health check; refusals are ProblemDetails through <c>AddServiceDefaults</c>.</summary>
     /// <exception cref="InvalidOperationException">Outside Development with no key and no authority configured.</exception>
     public static TBuilder AddLogiLlmAuthentication<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -38,7 +38,6 @@ public static class AuthenticationExtensions
 
         var keys = new ApiKeySet(settings.ApiKeys);
         builder.Services.AddOptions<AuthOptions>().Bind(section);
-        builder.Services.AddProblemDetails();
 
         var authentication = builder.Services.AddAuthentication(DefaultScheme)
             .AddPolicyScheme(DefaultScheme, "API key or OIDC bearer token", options =>

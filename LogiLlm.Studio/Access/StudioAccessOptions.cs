@@ -1,3 +1,5 @@
+using LogiLlm.Security;
+
 namespace LogiLlm.Studio.Access;
 
 /// <summary>
@@ -14,8 +16,7 @@ public sealed class StudioAccessOptions
     public string? Admin { get; set; }
 
     /// <summary>The admin keys, in order.</summary>
-    public IReadOnlyList<string> AdminKeys =>
-        (Admin ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+    public IReadOnlyList<string> AdminKeys => Keys.AdminKeys;
 
     /// <summary>True when people may sign in with an OIDC authority (<see cref="StudioOidcOptions.Enabled"/>).</summary>
     public bool SignInWithOidc { get; set; }
@@ -27,5 +28,9 @@ public sealed class StudioAccessOptions
     public string? ForwardedKey => AdminKeys.Count > 0 ? AdminKeys[0] : null;
 
     /// <summary>True when <paramref name="presented"/> is one of the admin keys (compared in constant time).</summary>
-    public bool Accepts(string? presented) => AdminKeys.Aggregate(false, (found, key) => AdminKey.Matches(presented, key) | found);
+    public bool Accepts(string? presented) =>
+        !string.IsNullOrEmpty(presented) && new ApiKeySet(Keys).Find(presented) is { Role: LogiLlmRoles.Admin };
+
+    // The services' own reading of the section: one way to split and compare keys.
+    private ApiKeyOptions Keys => new() { Admin = Admin };
 }

@@ -1,18 +1,17 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using LogiLlm.Persistence;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
+using LogiLlm.Trainer.Tests;
 
 namespace LogiLlm.Cli.Tests;
 
 /// <summary><c>logillm push</c> / <c>pull</c> against the trainer's real registry API (in memory, on a real redis-server).</summary>
-public sealed class RegistryTests : IClassFixture<RegistryTests.Trainer>
+public sealed class RegistryTests : IClassFixture<TrainerFactory>
 {
     private const string Registry = "http://trainer.test";
-    private readonly Trainer _trainer;
+    private readonly TrainerFactory _trainer;
 
-    public RegistryTests(Trainer trainer) => _trainer = trainer;
+    public RegistryTests(TrainerFactory trainer) => _trainer = trainer;
 
     [Fact]
     public async Task Push_uploads_a_new_version_and_points_the_alias_then_pull_writes_it_back()
@@ -95,33 +94,6 @@ public sealed class RegistryTests : IClassFixture<RegistryTests.Trainer>
         {
             ApiKeys.AddRange(request.Headers.TryGetValues("X-Api-Key", out var values) ? values : []);
             return base.SendAsync(request, cancellationToken);
-        }
-    }
-
-    /// <summary>The trainer in memory on a throw-away redis-server, with a registry in a temporary folder.</summary>
-    public sealed class Trainer : WebApplicationFactory<global::Program>
-    {
-        private readonly RedisServerProcess _redis = RedisServerProcess.Start();
-        private readonly string _registry = Path.Combine(Path.GetTempPath(), "logillm-cli-tests", "registry-" + Guid.NewGuid().ToString("n"));
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("ConnectionStrings:cache", _redis.ConnectionString);
-            builder.UseSetting("Registry:Path", _registry);
-            builder.UseSetting("Llm:Provider", "mock");
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            base.Dispose(disposing);
-            if (disposing)
-            {
-                _redis.Dispose();
-                if (Directory.Exists(_registry))
-                {
-                    Directory.Delete(_registry, recursive: true);
-                }
-            }
         }
     }
 }

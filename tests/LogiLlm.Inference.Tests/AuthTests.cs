@@ -51,9 +51,9 @@ public sealed class AuthTests
 
         var configuration = new OpenIdConnectConfiguration { Issuer = Issuer };
         configuration.SigningKeys.Add(SigningKey);
-        return new ServicePair(settings: settings, services: services =>
+        return new ServicePair(both: new(settings, services =>
             services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
-                options.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration)));
+                options.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration))));
     }
 
     private static string Token(
@@ -224,14 +224,14 @@ public sealed class AuthTests
         using var cts = new CancellationTokenSource(Timeout);
         var predictKey = $"predict-{Guid.NewGuid():n}";
         var wrongKey = $"wrong-{Guid.NewGuid():n}";
-        using var pair = new ServicePair(
-            settings: new Dictionary<string, string>
+        using var pair = new ServicePair(both: new(
+            new Dictionary<string, string>
             {
                 ["Auth:ApiKeys:Predict"] = predictKey,
                 ["Auth:ApiKeys:Admin"] = AdminKey,
                 ["Logging:LogLevel:Default"] = "Trace",
             },
-            services: services => services.AddFakeLogging());
+            services => services.AddFakeLogging()));
         await ImportAsync(pair, "emails", cts.Token);
         using var inference = pair.CreateInferenceClient();
 

@@ -38,13 +38,13 @@ public sealed class EndpointFuzzTests(ITestOutputHelper output)
     {
         using var cts = new CancellationTokenSource(Timeout);
         using var services = new ServicePair(
-            inferenceSettings: new Dictionary<string, string> { ["Inference:MaxRequestBodyBytes"] = "65536", ["Inference:MaxBatchRequestBodyBytes"] = "131072" },
-            trainerSettings: new Dictionary<string, string>
+            inference: new(new Dictionary<string, string> { ["Inference:MaxRequestBodyBytes"] = "65536", ["Inference:MaxBatchRequestBodyBytes"] = "131072" }),
+            trainer: new(new Dictionary<string, string>
             {
                 ["TrainingJobs:Concurrency"] = "0",
                 ["TrainingJobs:KeyPrefix"] = KeyPrefix,
                 ["Registry:MaxDocumentBytes"] = "262144",
-            });
+            }));
         using var trainer = services.CreateTrainerClient();
         using var inference = services.CreateInferenceClient();
         var fixture = await File.ReadAllTextAsync(SharedPaths.Fixture("optimized.json"), cts.Token);

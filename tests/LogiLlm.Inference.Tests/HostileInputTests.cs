@@ -46,7 +46,7 @@ public sealed class HostileInputTests
     [MemberData(nameof(BacktrackingInputs))]
     public async Task Predict_with_the_local_model_answers_inputs_that_made_a_regex_backtrack(string email)
     {
-        using var services = new ServicePair(provider: "local");
+        using var services = new ServicePair(inference: ServiceSetup.Setting("Llm:Provider", "local"));
         using var cts = new CancellationTokenSource(Timeout);
         await ImportEmailsAsync(services, "emails", cts.Token);
         using var inference = services.CreateInferenceClient();
@@ -83,11 +83,11 @@ public sealed class HostileInputTests
     [InlineData("predict-batch", "Inference:MaxBatchRequestBodyBytes")]
     public async Task A_body_over_the_inference_limit_is_a_413_naming_the_limit_and_its_setting(string endpoint, string setting)
     {
-        using var services = new ServicePair(inferenceSettings: new Dictionary<string, string>
+        using var services = new ServicePair(inference: new(new Dictionary<string, string>
         {
             ["Inference:MaxRequestBodyBytes"] = "2048",
             ["Inference:MaxBatchRequestBodyBytes"] = "4096",
-        });
+        }));
         using var cts = new CancellationTokenSource(Timeout);
         await ImportEmailsAsync(services, "emails", cts.Token);
         using var inference = services.CreateInferenceClient();
@@ -107,11 +107,11 @@ public sealed class HostileInputTests
     public async Task A_provider_failure_is_a_generic_problem_and_the_providers_text_goes_only_to_the_log(int providerStatus, bool transient, HttpStatusCode expected)
     {
         const string upstream = "Incorrect API key provided: sk-proj-****wxyz. Organization org-SECRETORG, project proj_SECRETPROJ.";
-        using var services = new ServicePair(inferenceServices: s =>
+        using var services = new ServicePair(inference: new(Services: s =>
         {
             s.AddSingleton(new Provider("openai", "gpt-4o-mini", new FailingChatClient(new ProviderException(upstream, "openai", providerStatus, transient))));
             s.AddFakeLogging();
-        });
+        }));
         using var cts = new CancellationTokenSource(Timeout);
         await ImportEmailsAsync(services, "emails", cts.Token);
         using var inference = services.CreateInferenceClient();

@@ -36,7 +36,7 @@ public sealed class ModuleDistributionTests
     public async Task Loading_many_versions_keeps_the_loaded_module_count_within_its_bound()
     {
         using var cts = new CancellationTokenSource(Timeout);
-        using var services = new ServicePair(settings: new Dictionary<string, string> { ["ModuleCache:MaxLoadedModules"] = "3" });
+        using var services = new ServicePair(both: ServiceSetup.Setting("ModuleCache:MaxLoadedModules", "3"));
         using var inference = services.CreateInferenceClient();
         for (var i = 1; i <= 8; i++)
         {
@@ -84,13 +84,13 @@ public sealed class ModuleDistributionTests
         using var cts = new CancellationTokenSource(Timeout);
         var cacheOptions = new ModuleCacheOptions { AliasLifetime = TimeSpan.FromSeconds(2), RedisTimeout = TimeSpan.FromMilliseconds(500) };
         using var services = new ServicePair(
-            settings: new Dictionary<string, string>
+            both: new(new Dictionary<string, string>
             {
                 ["ModuleCache:AliasLifetime"] = cacheOptions.AliasLifetime.ToString("c", CultureInfo.InvariantCulture),
                 ["ModuleCache:RedisTimeout"] = cacheOptions.RedisTimeout.ToString("c", CultureInfo.InvariantCulture),
-            },
+            }),
             // The test predicts in a loop until version 2 answers: more than the default 600 requests per minute.
-            inferenceSettings: new Dictionary<string, string> { ["RateLimit:PermitsPerMinute"] = "1000000" });
+            inference: ServiceSetup.Setting("RateLimit:PermitsPerMinute", "1000000"));
         using var inference = services.CreateInferenceClient();
         await ImportAsync(services, "moving", cts.Token);
         Assert.Equal(1, (int)(await PredictOkAsync(inference, "moving", cts.Token))["version"]!);

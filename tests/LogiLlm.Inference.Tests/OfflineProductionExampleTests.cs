@@ -10,7 +10,7 @@ public sealed class OfflineProductionExampleTests(ITestOutputHelper output) : ID
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    private readonly ServicePair _services = new(provider: "local");
+    private readonly ServicePair _services = new(inference: ServiceSetup.Setting("Llm:Provider", "local"));
 
     public void Dispose() => _services.Dispose();
 

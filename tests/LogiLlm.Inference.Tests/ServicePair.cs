@@ -15,38 +15,22 @@ public sealed class ServicePair : IDisposable
 {
     private readonly TrainerAppFactory _trainer;
     private readonly InferenceAppFactory _inference;
-    private readonly string _provider;
-    private readonly Action<IServiceCollection>? _inferenceServices;
-    private readonly IReadOnlyDictionary<string, string> _inferenceSettings;
-    private readonly IReadOnlyDictionary<string, string> _trainerSettings;
-    private readonly IReadOnlyDictionary<string, string> _settings;
-    private readonly Action<IServiceCollection> _services;
+    private readonly ServiceSetup _trainerSetup;
+    private readonly ServiceSetup _inferenceSetup;
+    private readonly ServiceSetup _bothSetup;
 
     /// <param name="overHttp">
     /// When true, the trainer listens on a real loopback port and inference calls it over HTTP (as in production, so
     /// trace context is propagated); otherwise calls go through the in-memory test server.
     /// </param>
-    /// <param name="trainerSigningKey">ModuleSigning:Key of the trainer (null = none).</param>
-    /// <param name="inferenceSigningKey">ModuleSigning:Key of inference (null = none).</param>
-    /// <param name="provider">The inference service's <c>Llm:Provider</c>.</param>
-    /// <param name="inferenceServices">Replacements of inference services (e.g. a failing provider).</param>
-    /// <param name="inferenceSettings">Further settings of the inference service.</param>
-    /// <param name="trainerSettings">Further settings of the trainer.</param>
-    /// <param name="settings">More configuration of both services (e.g. <c>Auth:*</c>).</param>
-    /// <param name="services">More service registrations of both services (e.g. the JWT handler's signing key).</param>
-    public ServicePair(bool overHttp = false, string? trainerSigningKey = null, string? inferenceSigningKey = null,
-        string provider = "mock", Action<IServiceCollection>? inferenceServices = null, IReadOnlyDictionary<string, string>? inferenceSettings = null,
-        IReadOnlyDictionary<string, string>? trainerSettings = null,
-        IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
+    /// <param name="trainer">Settings and service replacements of the trainer.</param>
+    /// <param name="inference">Settings and service replacements of inference (its <c>Llm:Provider</c> is <c>mock</c> unless set).</param>
+    /// <param name="both">Settings and services of both (e.g. <c>Auth:*</c>, the JWT handler's signing key).</param>
+    public ServicePair(bool overHttp = false, ServiceSetup? trainer = null, ServiceSetup? inference = null, ServiceSetup? both = null)
     {
-        TrainerSigningKey = trainerSigningKey;
-        InferenceSigningKey = inferenceSigningKey;
-        _trainerSettings = trainerSettings ?? new Dictionary<string, string>();
-        _provider = provider;
-        _inferenceServices = inferenceServices;
-        _inferenceSettings = inferenceSettings ?? new Dictionary<string, string>();
-        _settings = settings ?? new Dictionary<string, string>();
-        _services = services ?? (_ => { });
+        _trainerSetup = trainer ?? ServiceSetup.None;
+        _inferenceSetup = inference ?? ServiceSetup.None;
+        _bothSetup = both ?? ServiceSetup.None;
         Redis = RedisServerProcess.Start();
         RegistryPath = Path.Combine(Path.GetTempPath(), "logillm-inference-tests", Guid.NewGuid().ToString("n"));
         _trainer = new TrainerAppFactory(this);
@@ -59,10 +43,6 @@ public sealed class ServicePair : IDisposable
 
         _inference = new InferenceAppFactory(this);
     }
-
-    public string? TrainerSigningKey { get; }
-
-    public string? InferenceSigningKey { get; }
 
     /// <summary>The inference service's resolver (its loaded modules).</summary>
     public ModuleResolver InferenceResolver => _inference.Services.GetRequiredService<ModuleResolver>();
@@ -104,17 +84,8 @@ public sealed class ServicePair : IDisposable
         {
             builder.UseSetting("ConnectionStrings:cache", pair.Redis.ConnectionString);
             builder.UseSetting("Registry:Path", pair.RegistryPath);
-            foreach (var (key, value) in pair._trainerSettings)
-            {
-                builder.UseSetting(key, value);
-            }
-
-            if (pair.TrainerSigningKey is { } signingKey)
-            {
-                builder.UseSetting("ModuleSigning:Key", signingKey);
-            }
-
-            pair.Configure(builder);
+            pair._bothSetup.ApplyTo(builder);
+            pair._trainerSetup.ApplyTo(builder);
         }
     }
 
@@ -123,23 +94,9 @@ public sealed class ServicePair : IDisposable
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseSetting("ConnectionStrings:cache", pair.Redis.ConnectionString);
-            builder.UseSetting("Llm:Provider", pair._provider);
-            foreach (var (key, value) in pair._inferenceSettings)
-            {
-                builder.UseSetting(key, value);
-            }
-
-            if (pair._inferenceServices is { } replace)
-            {
-                builder.ConfigureTestServices(replace);
-            }
-
-            if (pair.InferenceSigningKey is { } signingKey)
-            {
-                builder.UseSetting("ModuleSigning:Key", signingKey);
-            }
-
-            pair.Configure(builder);
+            builder.UseSetting("Llm:Provider", "mock");
+            pair._bothSetup.ApplyTo(builder);
+            pair._inferenceSetup.ApplyTo(builder);
             if (pair.TrainerAddress is { } address)
             {
                 builder.UseSetting("Trainer:BaseAddress", address.ToString());
@@ -152,21 +109,36 @@ public sealed class ServicePair : IDisposable
         }
     }
 
-    private void Configure(IWebHostBuilder builder)
-    {
-        foreach (var (key, value) in _settings)
-        {
-            builder.UseSetting(key, value);
-        }
-
-        builder.ConfigureTestServices(_services);
-    }
-
     private sealed class SwitchableHandler(ServicePair pair, HttpMessageHandler inner) : DelegatingHandler(inner)
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
             pair.TrainerReachable
                 ? base.SendAsync(request, cancellationToken)
                 : throw new HttpRequestException("Connection refused (trainer is down in this test).");
+    }
+}
+
+/// <summary>How a service of a <see cref="ServicePair"/> is configured: settings, then service replacements.</summary>
+/// <param name="Settings">Configuration (e.g. <c>ModuleSigning:Key</c>, <c>Llm:Provider</c>); later settings win.</param>
+/// <param name="Services">Replacements registered after the app's own (e.g. a failing provider).</param>
+public sealed record ServiceSetup(IReadOnlyDictionary<string, string>? Settings = null, Action<IServiceCollection>? Services = null)
+{
+    /// <summary>Nothing beyond the defaults.</summary>
+    public static readonly ServiceSetup None = new();
+
+    /// <summary>One setting.</summary>
+    public static ServiceSetup Setting(string key, string value) => new(new Dictionary<string, string> { [key] = value });
+
+    internal void ApplyTo(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in Settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (Services is { } services)
+        {
+            builder.ConfigureTestServices(services);
+        }
     }
 }

@@ -26,7 +26,7 @@ public sealed class SignedModulesTests
     public async Task The_trainer_signs_published_versions_and_inference_serves_them_with_the_same_key()
     {
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        using var services = new ServicePair(trainerSigningKey: key, inferenceSigningKey: key);
+        using var services = new ServicePair(trainer: ServiceSetup.Setting("ModuleSigning:Key", key), inference: ServiceSetup.Setting("ModuleSigning:Key", key));
         using var cts = new CancellationTokenSource(Timeout);
         await ImportAsync(services, "signed", cts.Token);
 
@@ -43,7 +43,7 @@ public sealed class SignedModulesTests
     [Fact]
     public async Task Inference_with_a_key_refuses_a_version_that_is_not_signed_with_it()
     {
-        using var services = new ServicePair(trainerSigningKey: null, inferenceSigningKey: Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        using var services = new ServicePair(inference: ServiceSetup.Setting("ModuleSigning:Key", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
         using var cts = new CancellationTokenSource(Timeout);
         await ImportAsync(services, "unsigned", cts.Token);
 

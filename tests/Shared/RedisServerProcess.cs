@@ -63,10 +63,10 @@ public sealed class RedisServerProcess : IDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Freezes the server (SIGSTOP): connections stay open but nothing is answered, like a hung cache.</summary>
-    public void Pause() => Signal("-STOP");
+    public void Pause() => ProcessSignal.Pause(_process.Id);
 
     /// <summary>Lets a paused server go on (SIGCONT).</summary>
-    public void Resume() => Signal("-CONT");
+    public void Resume() => ProcessSignal.Resume(_process.Id);
 
     /// <summary>Stops the server (used by tests that check behaviour while Redis is down).</summary>
     public void Dispose()
@@ -84,17 +84,6 @@ public sealed class RedisServerProcess : IDisposable
         }
 
         _process.Dispose();
-    }
-
-    private void Signal(string signal)
-    {
-        using var kill = Process.Start(new ProcessStartInfo("kill", [signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })
-            ?? throw new InvalidOperationException("kill did not start.");
-        kill.WaitForExit();
-        if (kill.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"kill {signal} {_process.Id} exited with code {kill.ExitCode}.");
-        }
     }
 
     private static int FreePort()

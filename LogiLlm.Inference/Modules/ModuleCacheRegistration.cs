@@ -38,6 +38,8 @@ public static class ModuleCacheRegistration
             .WithOptions(options =>
             {
                 options.CacheKeyPrefix = ModuleCacheKeys.CacheName + ":";
+                // Writes and backplane notifications that failed while Redis was unreachable are replayed when it is back.
+                options.EnableAutoRecovery = true;
                 // While Redis is down, skip it for a moment instead of waiting on every call.
                 options.DistributedCacheCircuitBreakerDuration = TimeSpan.FromSeconds(2);
                 options.BackplaneCircuitBreakerDuration = TimeSpan.FromSeconds(2);

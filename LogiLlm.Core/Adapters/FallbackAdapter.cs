@@ -10,7 +10,8 @@ namespace LogiLlm.Adapters;
 /// next one (default chain: <see cref="ChatAdapter"/> then <see cref="JsonAdapter"/>). <see cref="Name"/>
 /// and <see cref="Config"/> are those of the first adapter, so a module saves as that adapter.
 /// </summary>
-/// <remarks>The model is not called again: the fallback only re-reads the reply it already gave.</remarks>
+/// <remarks>This adapter only re-reads the reply already given; when none of the chain can read it, <see cref="Predict"/>
+/// asks the model again in JSON (<see cref="JsonAdapterFallback"/>) unless the chain starts with a JSON adapter.</remarks>
 public sealed class FallbackAdapter : IAdapter
 {
     /// <summary>Chat first, then JSON.</summary>

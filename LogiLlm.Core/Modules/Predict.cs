@@ -1,5 +1,7 @@
 using LogiLlm.Adapters;
+using LogiLlm.Demos;
 using LogiLlm.Persistence;
+using LogiLlm.Providers;
 using LogiLlm.Signatures;
 using Microsoft.Extensions.AI;
 
@@ -72,7 +74,9 @@ public class Predict : Module
     /// <remarks>
     /// Input values are converted to the declared input types; missing required inputs or values that do not
     /// fit throw <see cref="ModuleInputException"/>. Provider errors and cancellation propagate. A reply the
-    /// adapter cannot read gives a failed <see cref="Prediction"/> with the reply and the usage.
+    /// adapter cannot read is asked for once more in JSON (<see cref="JsonAdapterFallback"/>, DSPy's ChatAdapter ->
+    /// JSONAdapter fallback); when that one cannot be read either, the result is a failed <see cref="Prediction"/> with
+    /// the last reply and the usage of both calls.
     /// </remarks>
     protected override async Task<Prediction> ForwardAsync(IReadOnlyDictionary<string, object?> inputs, CancellationToken cancellationToken)
     {
@@ -80,12 +84,28 @@ public class Predict : Module
         var adapter = Adapter;
         var prepared = PrepareInputs(signature, inputs);
         var provider = ResolveProvider();
-        var messages = adapter.Format(signature, DemoManager.Select(), prepared);
-        var options = CreateOptions(signature, adapter, provider.Model);
+        var demos = DemoManager.Select();
+        var first = await CallAsync(provider, signature, adapter, demos, prepared, TokenUsage.Zero, cancellationToken).ConfigureAwait(false);
+        if (first.Success || JsonAdapterFallback.For(adapter) is not { } json)
+        {
+            return first;
+        }
 
+        var retry = await CallAsync(provider, signature, json, demos, prepared, first.Usage, cancellationToken).ConfigureAwait(false);
+        return retry.Success
+            ? retry
+            : Prediction.Failure($"{first.Error} Asked again with {json.Name}: {retry.Error}", retry.RawCompletion, retry.Usage, retry.ModelId, retry.ErrorField ?? first.ErrorField);
+    }
+
+    /// <summary>One model call formatted and read by <paramref name="adapter"/>; usage adds to <paramref name="usageSoFar"/>.</summary>
+    private async Task<Prediction> CallAsync(
+        Provider provider, Signature signature, IAdapter adapter, IReadOnlyList<Demo> demos, IReadOnlyDictionary<string, object?> inputs, TokenUsage usageSoFar, CancellationToken cancellationToken)
+    {
+        var messages = adapter.Format(signature, demos, inputs);
+        var options = CreateOptions(signature, adapter, provider.Model);
         var response = await provider.Client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         var text = response.Text ?? string.Empty;
-        var usage = TokenUsage.From(response.Usage);
+        var usage = usageSoFar + TokenUsage.From(response.Usage);
         var modelId = response.ModelId ?? options.ModelId;
         try
         {

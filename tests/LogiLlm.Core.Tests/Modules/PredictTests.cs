@@ -107,6 +107,8 @@ public class PredictTests
     {
         var (module, client) = Classifier("email -> category: str, confidence: float");
         client.Enqueue("[[ ## category ## ]]\nbilling\n\n[[ ## confidence ## ]]\nvery high\n\n[[ ## completed ## ]]");
+        // The JSON retry (DSPy's ChatAdapter -> JSONAdapter fallback) gets the same value.
+        client.Enqueue("""{"category": "billing", "confidence": "very high"}""");
 
         var result = await module.InvokeAsync(new { email = "x" });
 

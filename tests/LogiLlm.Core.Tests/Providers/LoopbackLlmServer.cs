@@ -14,8 +14,9 @@ internal sealed record CapturedRequest(string Method, string Path, IReadOnlyDict
 }
 
 /// <summary>What the stub answers; null body means "the default success body for this protocol".</summary>
-/// <remarks><see cref="Delay"/> of <see cref="Timeout.InfiniteTimeSpan"/> holds the request until the client gives up.</remarks>
-internal sealed record StubReply(int Status = 200, string? Body = null, TimeSpan? Delay = null, string ContentType = "application/json", IReadOnlyDictionary<string, string>? Headers = null);
+/// <remarks><see cref="Text"/> is the assistant text of a success body (default <see cref="LoopbackLlmServer.ReplyText"/>).
+/// <see cref="Delay"/> of <see cref="Timeout.InfiniteTimeSpan"/> holds the request until the client gives up.</remarks>
+internal sealed record StubReply(int Status = 200, string? Body = null, TimeSpan? Delay = null, string ContentType = "application/json", IReadOnlyDictionary<string, string>? Headers = null, string? Text = null);
 
 /// <summary>
 /// Kestrel on 127.0.0.1 with an OS-assigned port that speaks just enough of OpenAI's
@@ -93,7 +94,7 @@ internal sealed class LoopbackLlmServer : IAsyncDisposable
         foreach (var (name, value) in reply.Headers ?? new Dictionary<string, string>()) ctx.Response.Headers[name] = value;
         var model = TryModel(raw) ?? "stub-model";
         var body = reply.Body ?? (reply.Status == 200
-            ? (isAnthropic ? AnthropicSuccess(model) : OpenAISuccess(model))
+            ? (isAnthropic ? AnthropicSuccess(model, reply.Text ?? ReplyText) : OpenAISuccess(model, reply.Text ?? ReplyText))
             : (isAnthropic ? AnthropicError(reply.Status) : OpenAIError(reply.Status)));
         await ctx.Response.WriteAsync(body, ctx.RequestAborted);
     }
@@ -104,7 +105,7 @@ internal sealed class LoopbackLlmServer : IAsyncDisposable
         catch (System.Text.Json.JsonException) { return null; }
     }
 
-    private string OpenAISuccess(string model) => new JsonObject
+    private string OpenAISuccess(string model, string text) => new JsonObject
     {
         ["id"] = "chatcmpl-stub-1",
         ["object"] = "chat.completion",
@@ -113,7 +114,7 @@ internal sealed class LoopbackLlmServer : IAsyncDisposable
         ["choices"] = new JsonArray(new JsonObject
         {
             ["index"] = 0,
-            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = ReplyText },
+            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = text },
             ["finish_reason"] = "stop",
         }),
         ["usage"] = new JsonObject
@@ -124,13 +125,13 @@ internal sealed class LoopbackLlmServer : IAsyncDisposable
         },
     }.ToJsonString();
 
-    private string AnthropicSuccess(string model) => new JsonObject
+    private string AnthropicSuccess(string model, string text) => new JsonObject
     {
         ["id"] = "msg_stub_1",
         ["type"] = "message",
         ["role"] = "assistant",
         ["model"] = model,
-        ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = ReplyText }),
+        ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = text }),
         ["stop_reason"] = "end_turn",
         ["stop_sequence"] = null,
         ["usage"] = new JsonObject { ["input_tokens"] = PromptTokens, ["output_tokens"] = CompletionTokens },

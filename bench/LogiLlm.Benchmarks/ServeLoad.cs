@@ -10,7 +10,7 @@ namespace LogiLlm.Benchmarks;
 /// services as child processes on loopback (mock provider), imports the Python LogiLLM fixture
 /// <c>optimized.json</c>, warms the module cache, then loads <c>GET /alive</c> and
 /// <c>POST /api/modules/email-classifier/predict</c> of the same inference process alternately (A B A B) and prints
-/// requests/s, p50 and p99 of each and the ratio predict_rps / alive_rps (aim: ≥ 0.5).
+/// requests/s, p50 and p99 of each and the ratio predict_rps / alive_rps (aim: ≥ 0.8).
 /// Options: <c>--workers N</c> (16), <c>--seconds S</c> measured per phase (10), <c>--warmup S</c> (2),
 /// <c>--rounds R</c> (2), <c>--no-build</c> (use the dlls already built), <c>--wrk</c> (also run <c>wrk</c> when on PATH).
 /// </summary>
@@ -19,7 +19,7 @@ public static class ServeLoad
     private const string ModuleName = "email-classifier";
     private const string PredictBody = """{"inputs":{"email":"Where is my order?"}}""";
     private const string FixtureRelative = "shared/fixtures/logillm-py-0.2.17/optimized.json";
-    private const double RatioAim = 0.5;
+    private const double RatioAim = 0.8;
 
     private sealed record Options(int Workers, double Seconds, double Warmup, int Rounds, bool Build, bool Wrk);
 
@@ -203,7 +203,7 @@ public static class ServeLoad
         Console.WriteLine(Invariant($"predict/alive rps ratio: {ratio:0.00} (aim >= {RatioAim:0.0}){(ratio >= RatioAim ? "" : "  BELOW AIM")}"));
         Console.WriteLine($"load average after: {LoadAverage()} (client, server and redis share this machine's {Environment.ProcessorCount} cores)");
 
-        await WrkAsync(options, temp, alive.Url, predictUrl, cancellationToken).ConfigureAwait(false);
+        await WrkAsync(options, temp, adminKey, alive.Url, predictUrl, cancellationToken).ConfigureAwait(false);
 
         var errors = results.Sum(r => r.Errors);
         if (errors > 0)
@@ -216,13 +216,14 @@ public static class ServeLoad
     }
 
     /// <summary>Cross-check with wrk (optional): run it with <c>--wrk</c> when it is on PATH, else print how to.</summary>
-    private static async Task WrkAsync(Options options, string temp, Uri aliveUrl, Uri predictUrl, CancellationToken cancellationToken)
+    private static async Task WrkAsync(Options options, string temp, string apiKey, Uri aliveUrl, Uri predictUrl, CancellationToken cancellationToken)
     {
         var script = Path.Combine(temp, "predict.lua");
         var lua = $"""
             wrk.method = "POST"
             wrk.body = '{PredictBody}'
             wrk.headers["Content-Type"] = "application/json"
+            wrk.headers["X-Api-Key"] = os.getenv("LOGILLM_BENCH_API_KEY")
             """;
         var connections = options.Workers.ToString(CultureInfo.InvariantCulture);
         var duration = $"{Math.Max(1, (int)Math.Round(options.Seconds)).ToString(CultureInfo.InvariantCulture)}s";
@@ -247,6 +248,8 @@ public static class ServeLoad
             Console.WriteLine();
             Console.WriteLine($"wrk {name}: wrk {string.Join(' ', arguments)}");
             var info = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            // The run's throw-away key reaches the script through the environment: never on the command line or in the file.
+            info.Environment["LOGILLM_BENCH_API_KEY"] = apiKey;
             foreach (var argument in arguments)
             {
                 info.ArgumentList.Add(argument);

@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using LogiLlm.Demos;
 using K = LogiLlm.Persistence.ModuleFileFormat.Keys;
@@ -152,4 +153,153 @@ internal static class DemoJson
 
         return new ReadOnlyDictionary<string, JsonNode?>(values);
     }
+
+    /// <summary>
+    /// <see cref="ReadManager(JsonObject, string, LoadContext, DemoManager)"/> straight from the parsed document: the same checks,
+    /// messages and paths, without first building a node tree of thousands of demos (the load's hot path).
+    /// </summary>
+    public static void ReadManager(JsonElement obj, string path, LoadContext context, DemoManager target)
+    {
+        var r = context.Reader;
+        var maxDemos = r.OptionalInteger(obj, K.MaxDemos, path, 0, int.MaxValue);
+        var strategy = r.OptionalString(obj, K.SelectionStrategy, path);
+        var seed = r.OptionalInteger(obj, K.Seed, path, int.MinValue, int.MaxValue);
+
+        var demos = ReadDemos(obj, K.Demos, path, context);
+        var teacher = ReadDemos(obj, K.TeacherDemos, path, context);
+
+        if (maxDemos is { } max)
+        {
+            target.MaxDemos = (int)max;
+        }
+
+        if (strategy is not null)
+        {
+            try
+            {
+                target.SelectionStrategy = DemoManager.ParseStrategy(strategy);
+            }
+            catch (ArgumentException)
+            {
+                context.Warn(LoadDiagnostic.Ignored, $"Unknown selection_strategy '{strategy}'; using 'best'", JsonPaths.Property(path, K.SelectionStrategy));
+                target.SelectionStrategy = DemoSelectionStrategy.Best;
+            }
+        }
+
+        target.Seed = seed is { } s ? (int)s : null;
+        foreach (var demo in demos)
+        {
+            target.Demos.Add(demo);
+        }
+
+        foreach (var demo in teacher)
+        {
+            target.TeacherDemos.Add(demo);
+        }
+    }
+
+    private static List<Demo> ReadDemos(JsonElement manager, string key, string parentPath, LoadContext context)
+    {
+        var r = context.Reader;
+        if (r.OptionalArray(manager, key, parentPath) is not { } array)
+        {
+            return [];
+        }
+
+        var result = new List<Demo>(array.GetArrayLength());
+        var i = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            result.Add(ReadDemo(item, parentPath, key, i++, context));
+        }
+
+        return result;
+    }
+
+    private static Demo ReadDemo(JsonElement obj, string managerPath, string key, int index, LoadContext context)
+    {
+        var r = context.Reader;
+        // The demo's path is built only when something in it is wrong.
+        string Path() => JsonPaths.Index(JsonPaths.Property(managerPath, key), index);
+        if (obj.ValueKind != JsonValueKind.Object)
+        {
+            throw r.Fail($"Expected an object, found {DocumentReader.Describe(obj.ValueKind)}", Path());
+        }
+
+        JsonElement? inputs = null, outputs = null, metadata = null;
+        double? score = null;
+        string? source = null, timestamp = null;
+        foreach (var property in obj.EnumerateObject())
+        {
+            var value = property.Value;
+            if (property.NameEquals(K.Inputs))
+            {
+                inputs = RequireObject(value, K.Inputs);
+            }
+            else if (property.NameEquals(K.Outputs))
+            {
+                outputs = RequireObject(value, K.Outputs);
+            }
+            else if (property.NameEquals(K.Score))
+            {
+                score = value.ValueKind == JsonValueKind.Null ? null
+                    : value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var d) && double.IsFinite(d) ? d
+                    : throw r.Fail($"Expected a number, found {DocumentReader.Describe(value.ValueKind)}", JsonPaths.Property(Path(), K.Score));
+            }
+            else if (property.NameEquals(K.Source))
+            {
+                source = OptionalString(value, K.Source);
+            }
+            else if (property.NameEquals(K.Metadata))
+            {
+                metadata = value.ValueKind == JsonValueKind.Null ? null : RequireObject(value, K.Metadata);
+            }
+            else if (property.NameEquals(K.Timestamp))
+            {
+                timestamp = OptionalString(value, K.Timestamp);
+            }
+        }
+
+        return new Demo(
+            ReadValues(inputs ?? throw r.Fail($"Missing required object '{K.Inputs}'", JsonPaths.Property(Path(), K.Inputs))),
+            ReadValues(outputs ?? throw r.Fail($"Missing required object '{K.Outputs}'", JsonPaths.Property(Path(), K.Outputs))))
+        {
+            Score = score ?? 1.0,
+            Source = source ?? "manual",
+            Metadata = metadata is { } m ? JsonObject.Create(m)! : [],
+            Timestamp = timestamp,
+        };
+
+        JsonElement RequireObject(JsonElement value, string name) =>
+            value.ValueKind == JsonValueKind.Object ? value
+            : value.ValueKind == JsonValueKind.Null && name != K.Metadata ? throw r.Fail($"Missing required object '{name}'", JsonPaths.Property(Path(), name))
+            : throw r.Fail($"Expected an object, found {DocumentReader.Describe(value.ValueKind)}", JsonPaths.Property(Path(), name));
+
+        string? OptionalString(JsonElement value, string name) => value.ValueKind switch
+        {
+            JsonValueKind.Null => null,
+            JsonValueKind.String => value.GetString(),
+            _ => throw r.Fail($"Expected a string, found {DocumentReader.Describe(value.ValueKind)}", JsonPaths.Property(Path(), name)),
+        };
+    }
+
+    private static ReadOnlyDictionary<string, JsonNode?> ReadValues(JsonElement obj)
+    {
+        var values = new OrderedDictionary<string, JsonNode?>(StringComparer.Ordinal);
+        foreach (var property in obj.EnumerateObject())
+        {
+            values[property.Name] = ToNode(property.Value);
+        }
+
+        return new ReadOnlyDictionary<string, JsonNode?>(values);
+    }
+
+    /// <summary>A node over <paramref name="element"/> (read lazily from the parsed document, as a parsed tree's nodes are).</summary>
+    private static JsonNode? ToNode(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.Object => JsonObject.Create(element),
+        JsonValueKind.Array => JsonArray.Create(element),
+        _ => JsonValue.Create(element),
+    };
 }

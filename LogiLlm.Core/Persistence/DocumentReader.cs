@@ -153,7 +153,7 @@ internal sealed class DocumentReader
         return JsonObject.Create(rootElement, new JsonNodeOptions { PropertyNameCaseInsensitive = false })!;
     }
 
-    private static string Describe(JsonValueKind kind) => kind switch
+    public static string Describe(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Array => "an array",
         JsonValueKind.String => "a string",
@@ -221,7 +221,10 @@ internal sealed class DocumentReader
             return null;
         }
 
-        return AsString(node, JsonPaths.Property(parentPath, key));
+        // The path is built only for a failure: a load reads thousands of values that are fine.
+        return node is JsonValue v && v.GetValueKind() == JsonValueKind.String
+            ? v.GetValue<string>()
+            : throw Fail($"Expected a string, found {Describe(node)}", JsonPaths.Property(parentPath, key));
     }
 
     public string AsString(JsonNode? node, string path) =>
@@ -248,13 +251,12 @@ internal sealed class DocumentReader
             return null;
         }
 
-        var path = JsonPaths.Property(parentPath, key);
         if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var d) && double.IsFinite(d))
         {
             return d;
         }
 
-        throw Fail($"Expected a number, found {Describe(node)}", path);
+        throw Fail($"Expected a number, found {Describe(node)}", JsonPaths.Property(parentPath, key));
     }
 
     public long? OptionalInteger(JsonObject parent, string key, string parentPath, long min = long.MinValue, long max = long.MaxValue)
@@ -264,7 +266,6 @@ internal sealed class DocumentReader
             return null;
         }
 
-        var path = JsonPaths.Property(parentPath, key);
         if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
         {
             long? value = null;
@@ -280,11 +281,61 @@ internal sealed class DocumentReader
 
             if (value is { } n)
             {
-                return n >= min && n <= max ? n : throw Fail($"Number {n} is out of range [{min}, {max}]", path);
+                return n >= min && n <= max ? n : throw Fail($"Number {n} is out of range [{min}, {max}]", JsonPaths.Property(parentPath, key));
             }
         }
 
-        throw Fail($"Expected a whole number, found {Describe(node)}", path);
+        throw Fail($"Expected a whole number, found {Describe(node)}", JsonPaths.Property(parentPath, key));
+    }
+
+    // ---- the same accessors over the parsed document (absent and JSON null are both "not given") ----------
+
+    public JsonElement? OptionalArray(JsonElement parent, string key, string parentPath)
+    {
+        if (!parent.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Array ? value : throw Fail($"Expected an array, found {Describe(value.ValueKind)}", JsonPaths.Property(parentPath, key));
+    }
+
+    public string? OptionalString(JsonElement parent, string key, string parentPath)
+    {
+        if (!parent.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw Fail($"Expected a string, found {Describe(value.ValueKind)}", JsonPaths.Property(parentPath, key));
+    }
+
+    public long? OptionalInteger(JsonElement parent, string key, string parentPath, long min = long.MinValue, long max = long.MaxValue)
+    {
+        if (!parent.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number)
+        {
+            long? number = null;
+            if (value.TryGetInt64(out var l))
+            {
+                number = l;
+            }
+            else if (value.TryGetDouble(out var d) && double.IsFinite(d) && Math.Floor(d) == d && Math.Abs(d) < 9.0e15)
+            {
+                number = (long)d;
+            }
+
+            if (number is { } n)
+            {
+                return n >= min && n <= max ? n : throw Fail($"Number {n} is out of range [{min}, {max}]", JsonPaths.Property(parentPath, key));
+            }
+        }
+
+        throw Fail($"Expected a whole number, found {Describe(value.ValueKind)}", JsonPaths.Property(parentPath, key));
     }
 
     /// <summary>Detached deep copy of <paramref name="node"/> (so it can live in a new tree).</summary>

@@ -10,4 +10,7 @@ public sealed record FormatMigration(int FromVersion, string Description, Action
 {
     /// <summary>The version the document has after this step.</summary>
     public int ToVersion => FromVersion + 1;
+
+    /// <summary>Whether the step may rewrite demos (<c>demo_manager</c> anywhere); false lets the loader read them straight from the parsed bytes.</summary>
+    public bool ChangesDemos { get; init; } = true;
 }

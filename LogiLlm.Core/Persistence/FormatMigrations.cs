@@ -15,8 +15,22 @@ public static class FormatMigrations
         new FormatMigration(
             0,
             "Python LogiLLM 0.2.17 files: add format_version and a full 'type' expression next to each bare 'python_type'.",
-            MigrateFrom0),
+            MigrateFrom0) { ChangesDemos = false },
     ];
+
+    /// <summary>Whether migrating a document of <paramref name="fromVersion"/> leaves every demo as it was parsed.</summary>
+    internal static bool KeepsDemos(int fromVersion)
+    {
+        for (var version = fromVersion; version < ModuleFileFormat.CurrentVersion; version++)
+        {
+            if (All[version].ChangesDemos)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// Migrates <paramref name="document"/> in place to the current format and returns the version it had.

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -47,22 +48,7 @@ public static class IntegrityDigest
             throw new ArgumentException("The document must be a JSON object.", nameof(document));
         }
 
-        return Hash(writer =>
-        {
-            writer.WriteStartObject();
-            foreach (var property in SortedProperties(document))
-            {
-                if (property.NameEquals(ModuleFileFormat.Keys.Integrity) || property.NameEquals(ModuleFileFormat.Keys.SaveTimestamp) || property.NameEquals(ModuleFileFormat.Keys.Seal))
-                {
-                    continue;
-                }
-
-                writer.WritePropertyName(property.Name);
-                WriteCanonical(writer, property.Value);
-            }
-
-            writer.WriteEndObject();
-        });
+        return Hash(writer => WriteCanonical(writer, document, skipUnsigned: true));
     }
 
     /// <summary>Builds the integrity block for <paramref name="document"/>.</summary>
@@ -85,16 +71,57 @@ public static class IntegrityDigest
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element)
+    private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element, bool skipUnsigned = false)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
                 writer.WriteStartObject();
-                foreach (var property in SortedProperties(element))
+                var count = element.GetPropertyCount();
+                var properties = ArrayPool<JsonProperty>.Shared.Rent(count);
+                try
                 {
-                    writer.WritePropertyName(property.Name);
-                    WriteCanonical(writer, property.Value);
+                    var n = 0;
+                    var ascii = true;
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        properties[n++] = property;
+                        ascii &= IsPlainAscii(JsonMarshal.GetRawUtf8PropertyName(property));
+                    }
+
+                    // Plain ASCII names sort by their raw bytes exactly as strings sort by ordinal (no string per name).
+                    var span = properties.AsSpan(0, n);
+                    if (ascii)
+                    {
+                        span.Sort(static (a, b) => JsonMarshal.GetRawUtf8PropertyName(a).SequenceCompareTo(JsonMarshal.GetRawUtf8PropertyName(b)));
+                    }
+                    else
+                    {
+                        span.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+                    }
+
+                    foreach (var property in span)
+                    {
+                        if (skipUnsigned && (property.NameEquals(ModuleFileFormat.Keys.Integrity) || property.NameEquals(ModuleFileFormat.Keys.SaveTimestamp) || property.NameEquals(ModuleFileFormat.Keys.Seal)))
+                        {
+                            continue;
+                        }
+
+                        if (ascii)
+                        {
+                            writer.WritePropertyName(JsonMarshal.GetRawUtf8PropertyName(property));
+                        }
+                        else
+                        {
+                            writer.WritePropertyName(property.Name);
+                        }
+
+                        WriteCanonical(writer, property.Value);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<JsonProperty>.Shared.Return(properties, clearArray: true);
                 }
 
                 writer.WriteEndObject();
@@ -114,21 +141,18 @@ public static class IntegrityDigest
         }
     }
 
-    private static JsonProperty[] SortedProperties(JsonElement obj)
+    /// <summary>Printable ASCII without escapes: the raw bytes are the name itself.</summary>
+    private static bool IsPlainAscii(ReadOnlySpan<byte> name)
     {
-        var properties = obj.EnumerateObject().ToArray();
-        var sorted = true;
-        for (var i = 1; i < properties.Length && sorted; i++)
+        foreach (var b in name)
         {
-            sorted = string.CompareOrdinal(properties[i - 1].Name, properties[i].Name) <= 0;
+            if (b is < 0x20 or >= 0x7F or (byte)'\\')
+            {
+                return false;
+            }
         }
 
-        if (!sorted)
-        {
-            Array.Sort(properties, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        }
-
-        return properties;
+        return true;
     }
 
     /// <summary>An <see cref="IBufferWriter{T}"/> that feeds everything written to a hash and reuses one buffer.</summary>

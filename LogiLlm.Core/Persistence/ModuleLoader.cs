@@ -113,9 +113,9 @@ public static class ModuleLoader
     {
         try
         {
-            var document = ReadDocument(utf8, context, out var header);
+            var document = ReadDocument(utf8, context, out var header, out var parsed);
             var registry = context.Options.ModuleTypes ?? ModuleTypeRegistry.Default;
-            var module = Build(document, JsonPaths.Root, context, registry, existing: null);
+            var module = Build(document, parsed, JsonPaths.Root, context, registry, existing: null);
             if (!expected.IsInstanceOfType(module))
             {
                 throw context.Reader.Fail(
@@ -162,7 +162,14 @@ public static class ModuleLoader
     internal readonly record struct Header(string? LibraryVersion, int FormatVersion, string? SaveTimestamp, DigestStatus Digest);
 
     /// <summary>Parses with limits, checks the digest and the version, and migrates to the current format.</summary>
-    internal static JsonObject ReadDocument(ReadOnlyMemory<byte> utf8, LoadContext context, out Header header)
+    internal static JsonObject ReadDocument(ReadOnlyMemory<byte> utf8, LoadContext context, out Header header) =>
+        ReadDocument(utf8, context, out header, out _);
+
+    /// <summary>
+    /// As <see cref="ReadDocument(ReadOnlyMemory{byte}, LoadContext, out Header)"/>; <paramref name="parsed"/> is the parsed
+    /// document when its demos are still exactly what the returned tree holds (no migration step rewrote them), else null.
+    /// </summary>
+    internal static JsonObject ReadDocument(ReadOnlyMemory<byte> utf8, LoadContext context, out Header header, out JsonElement? parsed)
     {
         var r = context.Reader;
         var options = context.Options;
@@ -196,6 +203,7 @@ public static class ModuleLoader
         var digest = CheckDigest(root, rootElement, context, out var computedDigest);
         (context.Signature, context.SigningKeyId) = ModuleSeal.Check(root, rootElement, computedDigest, context);
         FormatMigrations.MigrateToCurrent(root, r);
+        parsed = FormatMigrations.KeepsDemos(formatVersion) ? rootElement : null;
         if (formatVersion < ModuleFileFormat.CurrentVersion)
         {
             context.Note(LoadDiagnostic.Migrated, $"Migrated from format {formatVersion} to {ModuleFileFormat.CurrentVersion}", JsonPaths.Property(JsonPaths.Root, K.FormatVersion));
@@ -247,7 +255,7 @@ public static class ModuleLoader
         return DigestStatus.Verified;
     }
 
-    private static Module Build(JsonObject node, string path, LoadContext context, ModuleTypeRegistry registry, Module? existing)
+    private static Module Build(JsonObject node, JsonElement? parsed, string path, LoadContext context, ModuleTypeRegistry registry, Module? existing)
     {
         var r = context.Reader;
 
@@ -274,7 +282,15 @@ public static class ModuleLoader
         var demoManager = new DemoManager();
         if (r.OptionalObject(node, K.DemoManager, path) is { } demoObject)
         {
-            DemoJson.ReadManager(demoObject, JsonPaths.Property(path, K.DemoManager), context, demoManager);
+            if (parsed?.GetProperty(K.DemoManager) is { } demoElement)
+            {
+                // Straight from the parsed bytes: no node tree for what is most of a file.
+                DemoJson.ReadManager(demoElement, JsonPaths.Property(path, K.DemoManager), context, demoManager);
+            }
+            else
+            {
+                DemoJson.ReadManager(demoObject, JsonPaths.Property(path, K.DemoManager), context, demoManager);
+            }
         }
 
         var customState = r.OptionalObject(node, K.CustomState, path);
@@ -358,7 +374,8 @@ public static class ModuleLoader
                 var childPath = JsonPaths.Property(childrenPath, name);
                 var childObject = r.AsObject(childNode, childPath);
                 module.Children.TryGetValue(name, out var existingChild);
-                var child = Build(childObject, childPath, context, registry, existingChild);
+                var childElement = parsed?.GetProperty(K.Modules).GetProperty(name);
+                var child = Build(childObject, childElement, childPath, context, registry, existingChild);
                 if (existingChild is null)
                 {
                     try

@@ -218,7 +218,11 @@ public static class ModuleSaver
         try
         {
             WriteModule(root, module, options, path, JsonPaths.Root, new HashSet<Module>(ReferenceEqualityComparer.Instance));
-            CheckFinite(root, path, JsonPaths.Root);
+            if (HasNonFinite(root))
+            {
+                // Rare: walk again, building paths, to name the value.
+                CheckFinite(root, path, JsonPaths.Root);
+            }
             string? digest = null;
             if (options.IncludeIntegrity)
             {
@@ -333,6 +337,37 @@ public static class ModuleSaver
         }
 
         return null;
+    }
+
+    private static bool HasNonFinite(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, value) in obj)
+                {
+                    if (HasNonFinite(value))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    if (HasNonFinite(item))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.Number:
+                return (value.TryGetValue<double>(out var d) && !double.IsFinite(d)) || (value.TryGetValue<float>(out var f) && !float.IsFinite(f));
+            default:
+                return false;
+        }
     }
 
     private static void CheckFinite(JsonNode? node, string? path, string jsonPath)

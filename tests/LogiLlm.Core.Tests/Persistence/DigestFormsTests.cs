@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LogiLlm.Demos;
+using LogiLlm.Persistence;
+
+namespace LogiLlm.Core.Tests.Persistence;
+
+/// <summary>The loader's fast paths (digest over parsed bytes, demos read without a node tree) agree with the node forms.</summary>
+public class DigestFormsTests
+{
+    [Theory]
+    [InlineData("""{"b":1,"a":{"z":[1,{"y":2,"x":"é"}],"y":null}}""")]
+    [InlineData("""{"\u0041":1,"B":2,"a":{"é":1,"e":2,"\uE000":3,"😀":4,"z\"q":5}}""")]
+    [InlineData("""{"save_timestamp":"now","integrity":{},"seal":{},"k":[{"b":[],"a":{}}]}""")]
+    public void The_digest_of_parsed_bytes_equals_the_digest_of_the_same_nodes(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+
+        Assert.Equal(IntegrityDigest.Compute(JsonNode.Parse(json)!.AsObject()), IntegrityDigest.Compute(document.RootElement));
+    }
+
+    [Fact]
+    public void Demos_read_from_the_parsed_bytes_equal_the_saved_ones_and_survive_another_save()
+    {
+        var module = new Predict("email: str, tags: list[str] -> category: str, confidence: float");
+        module.DemoManager.Add(Demo.Create(new { email = "Refund please", tags = new[] { "a", "b" } }, new { category = "refund", confidence = 0.9 }, 0.75, "bootstrap") with
+        {
+            Metadata = new JsonObject { ["round"] = 1, ["nested"] = new JsonObject { ["k"] = new JsonArray(1, 2) } },
+        });
+        module.DemoManager.TeacherDemos.Add(Demo.Create(new { email = "Where is it", tags = Array.Empty<string>() }, new { category = "order", confidence = 1.0 }));
+        var saved = ModuleSaver.SaveToString(module);
+
+        var loaded = ModuleLoader.LoadFromString(saved, new LoadOptions { RequireDigest = true });
+
+        Assert.Equal(module.DemoManager.Demos, loaded.DemoManager.Demos);
+        Assert.Equal(module.DemoManager.TeacherDemos, loaded.DemoManager.TeacherDemos);
+        // The loaded values are editable and leave the next save the same as the first.
+        Assert.Equal(Strip(saved), Strip(ModuleSaver.SaveToString(loaded)));
+        loaded.DemoManager.Demos[0].Metadata["added"] = true;
+        Assert.True(ModuleSaver.CreateDocument(loaded)["demo_manager"]!["demos"]![0]!["metadata"]!["added"]!.GetValue<bool>());
+    }
+
+    private static string Strip(string json)
+    {
+        var node = JsonNode.Parse(json)!.AsObject();
+        node.Remove("save_timestamp");
+        return node.ToJsonString();
+    }
+}

@@ -73,9 +73,36 @@ public sealed class ParameterSpace : IReadOnlyList<ParameterSpec>
         return config;
     }
 
+    /// <summary>The most configurations <see cref="Grid"/> builds: a larger grid is refused before anything is built.</summary>
+    public const int MaxGridSize = 10_000;
+
+    /// <summary>How many configurations <see cref="Grid"/> would hold (saturating at <see cref="long.MaxValue"/>).</summary>
+    public long GridSize(int resolution)
+    {
+        long size = 1;
+        foreach (var parameter in _parameters)
+        {
+            var count = parameter.GridValues(resolution).Count;
+            size = count == 0 ? 0 : size > long.MaxValue / count ? long.MaxValue : size * count;
+        }
+
+        return size;
+    }
+
     /// <summary>Every combination of the parameters' grid values (first parameter varies slowest).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The grid would hold more than <see cref="MaxGridSize"/> configurations (a few parameters at a fine resolution multiply fast).</exception>
     public IReadOnlyList<JsonObject> Grid(int resolution)
     {
+        // Checked first: a space of a few parameters at resolution 50 is billions of configurations, which would
+        // only burn CPU and memory (and no cancellation reaches a LINQ product).
+        var size = GridSize(resolution);
+        if (size > MaxGridSize)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(resolution), resolution,
+                $"The grid of {_parameters.Count} parameters at resolution {resolution} holds {(size == long.MaxValue ? "too many" : size.ToString(System.Globalization.CultureInfo.InvariantCulture))} configurations; the most is {MaxGridSize}. Use fewer parameters, a coarser resolution or random search.");
+        }
+
         IEnumerable<JsonObject> combos = [new JsonObject()];
         foreach (var parameter in _parameters)
         {

@@ -117,9 +117,18 @@ public sealed class TrainingJobValidator(ISampleDatasets samples, IOptions<Train
             {
                 Error("paramSpace", $"A parameter space only applies to the hyperparameter and hybrid optimizers, not to {optimizer.Type}.");
             }
-            else
+            else if (ParamSpaceParser.TryParse(request.ParamSpace, Error) is { } space
+                && optimizer switch
+                {
+                    HyperparameterSettings { Strategy: SearchStrategy.Grid } h => h.GridResolution,
+                    HybridSettings { SearchStrategy: SearchStrategy.Grid } => 5, // the hybrid's search runs at the default resolution
+                    _ => (int?)null,
+                } is { } resolution
+                && space.GridSize(resolution) is var size && size > ParameterSpace.MaxGridSize)
             {
-                ParamSpaceParser.TryParse(request.ParamSpace, Error);
+                // Refused here, not after queueing: such a job would only fail (a grid of billions is never searched).
+                Error("paramSpace", string.Create(CultureInfo.InvariantCulture,
+                    $"A grid search over these {space.Count} parameters at resolution {resolution} has {(size == long.MaxValue ? "too many" : size.ToString(CultureInfo.InvariantCulture))} configurations; the most is {ParameterSpace.MaxGridSize}. Use fewer parameters, a smaller gridResolution or random search."));
             }
         }
 

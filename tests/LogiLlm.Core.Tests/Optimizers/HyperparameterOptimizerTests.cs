@@ -95,4 +95,22 @@ public class HyperparameterOptimizerTests
         Assert.Throws<ArgumentException>(() => space.Add("temperature", 0.0, 2.0));
         Assert.Throws<ArgumentException>(() => ParameterSpec.Float("x", 1, 0));
     }
+
+    [Fact]
+    public void A_grid_of_billions_of_configurations_is_refused_before_any_is_built()
+    {
+        var space = new ParameterSpace();
+        foreach (var name in new[] { "temperature", "top_p", "presence_penalty", "frequency_penalty", "a", "b" })
+        {
+            space.Add(name, 0.0, 1.0);
+        }
+
+        // 50^6 = 15,625,000,000: building it would take the process's memory and CPU with no way to cancel.
+        Assert.Equal(15_625_000_000, space.GridSize(50));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => space.Grid(50));
+        Assert.Contains("15625000000 configurations", e.Message, StringComparison.Ordinal);
+        var hundred = Enumerable.Range(0, 100).Select(i => (JsonNode?)JsonValue.Create(i)).ToArray();
+        var largest = new ParameterSpace { ParameterSpec.Categorical("c", hundred), ParameterSpec.Categorical("d", hundred) };
+        Assert.Equal(ParameterSpace.MaxGridSize, largest.Grid(1).Count);
+    }
 }

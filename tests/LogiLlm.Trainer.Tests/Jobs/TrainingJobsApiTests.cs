@@ -143,6 +143,7 @@ public sealed class TrainingJobsApiTests(JobsRedisFixture fixture) : IClassFixtu
         { "unknown search strategy", """{"module":"m","signature":"email -> category","trainset":[{"inputs":{"email":"a"},"outputs":{"category":"b"}}],"optimizer":{"type":"hyperparameter","strategy":"annealing"}}""", "optimizer.strategy" },
         { "threshold out of range", """{"module":"m","signature":"email -> category","trainset":[{"inputs":{"email":"a"},"outputs":{"category":"b"}}],"optimizer":{"type":"bootstrap-few-shot","metricThreshold":1.5}}""", "optimizer.metricThreshold" },
         { "bad parameter range", """{"module":"m","signature":"email -> category","trainset":[{"inputs":{"email":"a"},"outputs":{"category":"b"}}],"optimizer":{"type":"hyperparameter"},"paramSpace":{"temperature":[1.0,0.0]}}""", "paramSpace.temperature" },
+        { "grid of billions of configurations", """{"module":"m","signature":"email -> category","trainset":[{"inputs":{"email":"a"},"outputs":{"category":"b"}}],"optimizer":{"type":"hyperparameter","strategy":"grid","gridResolution":50},"paramSpace":{"temperature":[0.0,1.0],"top_p":[0.0,1.0],"presence_penalty":[0.0,1.0],"frequency_penalty":[0.0,1.0],"a":[0.0,1.0],"b":[0.0,1.0]}}""", "paramSpace" },
         { "param space for a few-shot optimizer", """{"module":"m","signature":"email -> category","trainset":[{"inputs":{"email":"a"},"outputs":{"category":"b"}}],"optimizer":{"type":"labeled-few-shot"},"paramSpace":{"temperature":[0.0,1.0]}}""", "paramSpace" },
     };
 

@@ -107,6 +107,7 @@ public class Predict : Module
         var text = response.Text ?? string.Empty;
         var usage = usageSoFar + TokenUsage.From(response.Usage);
         var modelId = response.ModelId ?? options.ModelId;
+        using var parse = ModuleTelemetry.StartParse(adapter.Name, text.Length);
         try
         {
             var outputs = adapter.Parse(signature, text);
@@ -114,6 +115,7 @@ public class Predict : Module
         }
         catch (AdapterParseException e)
         {
+            parse.SetParseFailed(e.FieldName);
             return Prediction.Failure(e.Message, text, usage, modelId, e.FieldName);
         }
     }

@@ -79,6 +79,9 @@ public sealed class TracingTests : IDisposable
         Assert.Equal(server.SpanId, span.ParentSpanId);
         var modelCall = _activities.Single(a => a.TraceId == span.TraceId && a.Source.Name == "LogiLlm" && a.OperationName.StartsWith("chat", StringComparison.Ordinal));
         Assert.True(IsUnder(modelCall, span), "the model call runs under the predict span");
+        var parse = _activities.Single(a => a.TraceId == span.TraceId && a.Source.Name == "LogiLlm.Modules" && a.DisplayName.StartsWith("parse ", StringComparison.Ordinal));
+        Assert.True(IsUnder(parse, span), "reading the reply runs under the predict span");
+        Assert.Equal(ActivityStatusCode.Unset, parse.Status);
     }
 
     private bool IsUnder(Activity activity, Activity ancestor)

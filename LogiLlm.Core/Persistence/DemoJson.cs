@@ -63,9 +63,12 @@ internal static class DemoJson
         var strategy = r.OptionalString(obj, K.SelectionStrategy, path);
         var seed = r.OptionalInteger(obj, K.Seed, path, int.MinValue, int.MaxValue);
 
-        var demos = ReadDemos(obj, K.Demos, path, context);
-        var teacher = ReadDemos(obj, K.TeacherDemos, path, context);
+        Apply(target, maxDemos, strategy, seed, ReadDemos(obj, K.Demos, path, context), ReadDemos(obj, K.TeacherDemos, path, context), path, context);
+    }
 
+    /// <summary>Sets what either reader read (from nodes or straight from the parsed bytes) on the manager.</summary>
+    private static void Apply(DemoManager target, long? maxDemos, string? strategy, long? seed, List<Demo> demos, List<Demo> teacher, string path, LoadContext context)
+    {
         if (maxDemos is { } max)
         {
             target.MaxDemos = (int)max;
@@ -165,37 +168,7 @@ internal static class DemoJson
         var strategy = r.OptionalString(obj, K.SelectionStrategy, path);
         var seed = r.OptionalInteger(obj, K.Seed, path, int.MinValue, int.MaxValue);
 
-        var demos = ReadDemos(obj, K.Demos, path, context);
-        var teacher = ReadDemos(obj, K.TeacherDemos, path, context);
-
-        if (maxDemos is { } max)
-        {
-            target.MaxDemos = (int)max;
-        }
-
-        if (strategy is not null)
-        {
-            try
-            {
-                target.SelectionStrategy = DemoManager.ParseStrategy(strategy);
-            }
-            catch (ArgumentException)
-            {
-                context.Warn(LoadDiagnostic.Ignored, $"Unknown selection_strategy '{strategy}'; using 'best'", JsonPaths.Property(path, K.SelectionStrategy));
-                target.SelectionStrategy = DemoSelectionStrategy.Best;
-            }
-        }
-
-        target.Seed = seed is { } s ? (int)s : null;
-        foreach (var demo in demos)
-        {
-            target.Demos.Add(demo);
-        }
-
-        foreach (var demo in teacher)
-        {
-            target.TeacherDemos.Add(demo);
-        }
+        Apply(target, maxDemos, strategy, seed, ReadDemos(obj, K.Demos, path, context), ReadDemos(obj, K.TeacherDemos, path, context), path, context);
     }
 
     private static List<Demo> ReadDemos(JsonElement manager, string key, string parentPath, LoadContext context)

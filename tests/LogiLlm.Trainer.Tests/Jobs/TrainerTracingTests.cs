@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using LogiLlm.Tests.Shared;
 using LogiLlm.Trainer.Jobs;
@@ -23,7 +22,7 @@ public sealed class TrainerTracingTests(JobsRedisFixture fixture) : IClassFixtur
     {
         using var cts = new CancellationTokenSource(Timeout);
         var (registry, prefix) = fixture.NewDeployment();
-        var exported = new ExportedActivities();
+        var exported = new RecordedActivities();
         // Sees the Redis commands that start no trace without asking for them to be recorded (propagation only), so
         // it proves the polling happened while leaving the exporting decision to the services' sampler.
         var backgroundCommands = 0;
@@ -62,7 +61,7 @@ public sealed class TrainerTracingTests(JobsRedisFixture fixture) : IClassFixtur
     {
         using var cts = new CancellationTokenSource(Timeout);
         var (registry, prefix) = fixture.NewDeployment();
-        var exported = new ExportedActivities();
+        var exported = new RecordedActivities();
         await using var host = fixture.Host(registry, prefix, services: s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(exported)));
         var client = host.CreateClient();
 
@@ -70,11 +69,10 @@ public sealed class TrainerTracingTests(JobsRedisFixture fixture) : IClassFixtur
         var events = await TrainingJobsApiClient.FollowAsync(client, id, cts.Token);
         Assert.Equal("succeeded", events[^1].Event);
 
-        host.Services.GetRequiredService<TracerProvider>().ForceFlush();
-        Activity job;
-        {
-            job = Assert.Single(exported.Snapshot(), a => a.Source.Name == TrainerTelemetry.SourceName && (string?)a.GetTagItem("logillm.training_job.id") == id);
-        }
+        // The job's span ends after its last event is written (the worker disposes it when the run returns), so the
+        // client can see "succeeded" before the span is exported: wait for it, bounded by the test's token.
+        var job = await exported.WaitForAsync(a => a.Source.Name == TrainerTelemetry.SourceName && (string?)a.GetTagItem("logillm.training_job.id") == id, cts.Token);
+        Assert.Single(exported.Snapshot(), a => a.Source.Name == TrainerTelemetry.SourceName && (string?)a.GetTagItem("logillm.training_job.id") == id);
 
         Assert.Equal("train traced-job", job.DisplayName);
         Assert.Equal(default, job.ParentSpanId);
@@ -109,30 +107,5 @@ public sealed class TrainerTracingTests(JobsRedisFixture fixture) : IClassFixtur
         }
 
         Assert.Equal(["EVAL", "POST /api/training-jobs", "GET", "train m"], exported.Select(a => a.DisplayName));
-    }
-}
-
-/// <summary>
-/// What a host's in-memory exporter received. Activity sources are process-wide, so hosts of other tests running at
-/// the same time may export into it too: adds and reads are locked.
-/// </summary>
-internal sealed class ExportedActivities : System.Collections.ObjectModel.Collection<Activity>
-{
-    private readonly Lock _gate = new();
-
-    public Activity[] Snapshot()
-    {
-        lock (_gate)
-        {
-            return [.. Items];
-        }
-    }
-
-    protected override void InsertItem(int index, Activity item)
-    {
-        lock (_gate)
-        {
-            base.InsertItem(index, item);
-        }
     }
 }

@@ -191,7 +191,7 @@ internal static class NearestDemoAnswerer
 
             foreach (var (vector, outputs) in withValue)
             {
-                var key = FieldValueConverter.ToPromptText(outputs[field.Name]);
+                var key = FieldValueJson.ToPromptText(outputs[field.Name]);
                 if (groups.ContainsKey(key))
                 {
                     // A demo value outside a declared label set would only make the reply fail to parse.
@@ -208,7 +208,7 @@ internal static class NearestDemoAnswerer
 
             foreach (var (vector, outputs) in withValue)
             {
-                Add(FieldValueConverter.ToPromptText(outputs[field.Name]), outputs[field.Name], vector);
+                Add(FieldValueJson.ToPromptText(outputs[field.Name]), outputs[field.Name], vector);
             }
         }
         else if (type.Name == "str")
@@ -278,7 +278,7 @@ internal static class NearestDemoAnswerer
         }
 
         // "Labels seen in the demos": a field whose values repeat (at most half as many distinct values as demos).
-        var values = withValue.Select(d => FieldValueConverter.ToPromptText(d.Outputs[field.Name])).ToList();
+        var values = withValue.Select(d => FieldValueJson.ToPromptText(d.Outputs[field.Name])).ToList();
         return values.Count >= 4 && values.Distinct(StringComparer.Ordinal).Count() * 2 <= values.Count;
     }
 
@@ -291,7 +291,7 @@ internal static class NearestDemoAnswerer
 
         if (field.Default is not null)
         {
-            return FieldValueConverter.FromJsonNode(field.Default);
+            return FieldValueJson.FromJsonNode(field.Default);
         }
 
         if (field.Type.Unwrapped.Name is "str" or "Any")
@@ -311,7 +311,7 @@ internal static class NearestDemoAnswerer
     internal static string LabelText(string label) => label.Replace('_', ' ').Replace('-', ' ').Trim();
 
     private static bool SameValue(object? a, object? b) =>
-        string.Equals(FieldValueConverter.ToPromptText(a), FieldValueConverter.ToPromptText(b), StringComparison.Ordinal);
+        string.Equals(FieldValueJson.ToPromptText(a), FieldValueJson.ToPromptText(b), StringComparison.Ordinal);
 
     private static void Accumulate(Dictionary<string, (float[] Sum, object? Value)> groups, string key, object? value, float[] vector, float weight)
     {

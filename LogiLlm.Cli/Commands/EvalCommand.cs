@@ -120,7 +120,7 @@ public static class EvalCommand
                 ["index"] = r.Index,
                 ["inputs"] = r.Example.ToJson()["inputs"]!.DeepClone(),
                 ["expected"] = r.Example.ToJson()["outputs"]!.DeepClone(),
-                ["outputs"] = r.Prediction is { Success: true } p ? FieldValueConverter.ToJsonNode(p.Outputs) : null,
+                ["outputs"] = r.Prediction is { Success: true } p ? FieldValueJson.ToJsonNode(p.Outputs) : null,
                 ["score"] = r.Score,
                 ["error"] = r.Error,
             }).ToArray()),
@@ -128,7 +128,7 @@ public static class EvalCommand
     }
 
     private static string Predicted(ExampleResult r, string key) =>
-        r.Error is not null ? "(failed)" : r.Prediction?.Outputs.GetValueOrDefault(key) is { } v ? FieldValueConverter.ToJsonNode(v) is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : FieldValueConverter.ToJsonText(v) : "(none)";
+        r.Error is not null ? "(failed)" : r.Prediction?.Outputs.GetValueOrDefault(key) is { } v ? FieldValueJson.ToJsonNode(v) is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : FieldValueJson.ToJsonText(v) : "(none)";
 
     private static string Text(JsonNode? node) =>
         node is JsonValue v && v.TryGetValue<string>(out var s) ? s : node?.ToJsonString() ?? "(none)";

@@ -43,7 +43,7 @@ public static class PredictCommand
             var table = new Table().Border(TableBorder.Rounded).AddColumns("output", "value");
             foreach (var (name, value) in prediction.Outputs)
             {
-                table.AddRow(Markup.Escape(name), Markup.Escape(value is string s ? s : FieldValueConverter.ToJsonText(value)));
+                table.AddRow(Markup.Escape(name), Markup.Escape(value is string s ? s : FieldValueJson.ToJsonText(value)));
             }
 
             ctx.Show(table);
@@ -51,7 +51,7 @@ public static class PredictCommand
                 $"tokens: {prediction.Usage.InputTokens} in, {prediction.Usage.OutputTokens} out; latency {latency.TotalMilliseconds:0} ms; model {prediction.ModelId ?? module.Provider?.Model}")));
             ctx.WriteJson(new JsonObject
             {
-                ["outputs"] = FieldValueConverter.ToJsonNode(prediction.Outputs),
+                ["outputs"] = FieldValueJson.ToJsonNode(prediction.Outputs),
                 ["usage"] = new JsonObject { ["inputTokens"] = prediction.Usage.InputTokens, ["outputTokens"] = prediction.Usage.OutputTokens },
                 ["latencyMs"] = Math.Round(latency.TotalMilliseconds, 1),
                 ["provider"] = module.Provider?.Name,
@@ -102,14 +102,14 @@ public static class PredictCommand
             obj = wrapped;
         }
 
-        return (IReadOnlyDictionary<string, object?>)FieldValueConverter.FromJsonNode(obj)!;
+        return (IReadOnlyDictionary<string, object?>)FieldValueJson.FromJsonNode(obj)!;
     }
 
     private static object? TryJson(string text)
     {
         try
         {
-            return FieldValueConverter.FromJsonNode(JsonNode.Parse(text));
+            return FieldValueJson.FromJsonNode(JsonNode.Parse(text));
         }
         catch (JsonException)
         {

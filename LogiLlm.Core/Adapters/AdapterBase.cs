@@ -71,7 +71,7 @@ public abstract class AdapterBase : IAdapter
 
             try
             {
-                result[field.Name] = FieldValueConverter.Convert(value, field.Type, field.Name);
+                result[field.Name] = FieldValueCoercion.Convert(value, field.Type, field.Name);
             }
             catch (FieldConversionException e)
             {
@@ -179,7 +179,7 @@ public abstract class AdapterBase : IAdapter
     }
 
     /// <summary>The text of a value inside a prompt: strings as they are, other values as compact JSON.</summary>
-    protected static string ValueText(object? value) => FieldValueConverter.ToPromptText(value);
+    protected static string ValueText(object? value) => FieldValueJson.ToPromptText(value);
 
     /// <summary>Looks up a field's value by exact name, then case-insensitively.</summary>
     protected static bool TryGetValue(IReadOnlyDictionary<string, object?> values, string name, out object? value)

@@ -14,7 +14,7 @@ namespace LogiLlm.Adapters;
 /// </summary>
 public sealed class JsonAdapter : AdapterBase
 {
-    private static readonly JsonSerializerOptions Indented = new(FieldValueConverter.JsonOptions) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new(FieldValueJson.JsonOptions) { WriteIndented = true };
     private static readonly JsonDocumentOptions Lenient = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
     /// <summary>Creates the adapter.</summary>
@@ -33,7 +33,7 @@ public sealed class JsonAdapter : AdapterBase
     public override ChatResponseFormat? ResponseFormat(Signature signature)
     {
         ArgumentNullException.ThrowIfNull(signature);
-        var schema = JsonSerializer.SerializeToElement(SignatureJsonSchema.ForOutputs(signature), FieldValueConverter.JsonOptions);
+        var schema = JsonSerializer.SerializeToElement(SignatureJsonSchema.ForOutputs(signature), FieldValueJson.JsonOptions);
         return ChatResponseFormat.ForJsonSchema(schema, "outputs", string.IsNullOrWhiteSpace(signature.Instructions) ? null : signature.Instructions);
     }
 
@@ -59,7 +59,7 @@ public sealed class JsonAdapter : AdapterBase
         foreach (var field in signature.OutputFields)
         {
             TryGetValue(values, field.Name, out var value);
-            obj[field.Name] = FieldValueConverter.ToJsonNode(value);
+            obj[field.Name] = FieldValueJson.ToJsonNode(value);
         }
 
         return obj.ToJsonString(Indented);
@@ -127,11 +127,11 @@ public sealed class JsonAdapter : AdapterBase
     public static JsonObject? FindJsonObject(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var candidates = new List<string> { FieldValueConverter.StripCodeFence(text) };
+        var candidates = new List<string> { ModelTextParser.StripCodeFence(text) };
         var fenceStart = text.IndexOf("```", StringComparison.Ordinal);
         if (fenceStart > 0)
         {
-            candidates.Add(FieldValueConverter.StripCodeFence(text[fenceStart..]));
+            candidates.Add(ModelTextParser.StripCodeFence(text[fenceStart..]));
         }
 
         candidates.Add(text);
@@ -157,7 +157,7 @@ public sealed class JsonAdapter : AdapterBase
                 }
                 catch (JsonException)
                 {
-                    if (FieldValueConverter.TryParseJsonLenient(slice, out var ok) is JsonObject pythonStyle && ok)
+                    if (ModelTextParser.TryParseJsonLenient(slice, out var ok) is JsonObject pythonStyle && ok)
                     {
                         return pythonStyle;
                     }

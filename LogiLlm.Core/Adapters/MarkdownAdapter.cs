@@ -80,7 +80,7 @@ public sealed partial class MarkdownAdapter : AdapterBase
         var text = completion.Trim();
         if (text.StartsWith("```markdown", StringComparison.OrdinalIgnoreCase) || text.StartsWith("```md", StringComparison.OrdinalIgnoreCase))
         {
-            text = FieldValueConverter.StripCodeFence(text);
+            text = ModelTextParser.StripCodeFence(text);
         }
 
         var result = new Dictionary<string, object?>(StringComparer.Ordinal);

@@ -35,11 +35,11 @@ public sealed record Demo(IReadOnlyDictionary<string, JsonNode?> Inputs, IReadOn
         };
     }
 
-    /// <summary>Input values as CLR shapes (see <see cref="FieldValueConverter.Normalize"/>).</summary>
-    public IReadOnlyDictionary<string, object?> InputValues() => Inputs.ToDictionary(kv => kv.Key, kv => FieldValueConverter.FromJsonNode(kv.Value));
+    /// <summary>Input values as CLR shapes (see <see cref="FieldValueJson.Normalize"/>).</summary>
+    public IReadOnlyDictionary<string, object?> InputValues() => Inputs.ToDictionary(kv => kv.Key, kv => FieldValueJson.FromJsonNode(kv.Value));
 
-    /// <summary>Output values as CLR shapes (see <see cref="FieldValueConverter.Normalize"/>).</summary>
-    public IReadOnlyDictionary<string, object?> OutputValues() => Outputs.ToDictionary(kv => kv.Key, kv => FieldValueConverter.FromJsonNode(kv.Value));
+    /// <summary>Output values as CLR shapes (see <see cref="FieldValueJson.Normalize"/>).</summary>
+    public IReadOnlyDictionary<string, object?> OutputValues() => Outputs.ToDictionary(kv => kv.Key, kv => FieldValueJson.FromJsonNode(kv.Value));
 
     /// <summary>A deep copy (JSON values and metadata cloned).</summary>
     public Demo DeepClone() => new(Copy(Inputs), Copy(Outputs))
@@ -79,7 +79,7 @@ public sealed record Demo(IReadOnlyDictionary<string, JsonNode?> Inputs, IReadOn
 
     private static ReadOnlyDictionary<string, JsonNode?> ToJsonDictionary(object values, string parameter)
     {
-        if (FieldValueConverter.ToJsonNode(values) is not JsonObject obj)
+        if (FieldValueJson.ToJsonNode(values) is not JsonObject obj)
         {
             throw new ArgumentException("Demo values must be an object with named fields (anonymous object, dictionary, POCO or JSON object).", parameter);
         }

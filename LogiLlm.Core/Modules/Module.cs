@@ -336,7 +336,7 @@ public abstract class Module
             return ready;
         }
 
-        if (FieldValueConverter.Normalize(inputs) is IReadOnlyDictionary<string, object?> dictionary)
+        if (FieldValueJson.Normalize(inputs) is IReadOnlyDictionary<string, object?> dictionary)
         {
             return dictionary;
         }

@@ -164,7 +164,7 @@ public class Predict : Module
                 }
             }
 
-            if (FieldValueConverter.TryConvert(value, field.Type, field.Name, out var converted, out var error))
+            if (FieldValueCoercion.TryConvert(value, field.Type, field.Name, out var converted, out var error))
             {
                 prepared[field.Name] = converted;
             }

@@ -95,13 +95,13 @@ public sealed class Prediction
 
         if (typeof(T) == typeof(string))
         {
-            return (T)(object)FieldValueConverter.ToPromptText(value);
+            return (T)(object)FieldValueJson.ToPromptText(value);
         }
 
         try
         {
-            var node = FieldValueConverter.ToJsonNode(value);
-            return node.Deserialize<T>(FieldValueConverter.JsonOptions)!;
+            var node = FieldValueJson.ToJsonNode(value);
+            return node.Deserialize<T>(FieldValueJson.JsonOptions)!;
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
         {
@@ -127,6 +127,6 @@ public sealed class Prediction
     /// <inheritdoc />
     public override string ToString() =>
         Success
-            ? $"Prediction({string.Join(", ", Outputs.Select(kv => $"{kv.Key}={FieldValueConverter.ToJsonText(kv.Value)}"))})"
+            ? $"Prediction({string.Join(", ", Outputs.Select(kv => $"{kv.Key}={FieldValueJson.ToJsonText(kv.Value)}"))})"
             : $"Prediction(failed: {Error})";
 }

@@ -235,7 +235,7 @@ public sealed class BootstrapFewShot : Optimizer
         var outputs = new JsonObject();
         foreach (var (key, value) in prediction.Outputs)
         {
-            outputs[key] = FieldValueConverter.ToJsonNode(value);
+            outputs[key] = FieldValueJson.ToJsonNode(value);
         }
 
         return Demo.Create(Example.ToJsonObject(example.Inputs), outputs, score, "bootstrap") with

@@ -74,7 +74,7 @@ public static class Dataset
         ArgumentNullException.ThrowIfNull(writer);
         foreach (var example in examples)
         {
-            writer.WriteLine(example.ToJson().ToJsonString(LogiLlm.Signatures.FieldValueConverter.JsonOptions));
+            writer.WriteLine(example.ToJson().ToJsonString(LogiLlm.Signatures.FieldValueJson.JsonOptions));
         }
     }
 

@@ -51,11 +51,11 @@ public sealed record Example(IReadOnlyDictionary<string, JsonNode?> Inputs, IRea
 
     /// <summary>Input values as CLR shapes, ready for <see cref="Module.InvokeAsync(IReadOnlyDictionary{string, object?}, CancellationToken)"/>.</summary>
     public IReadOnlyDictionary<string, object?> InputValues() =>
-        Inputs.ToDictionary(kv => kv.Key, kv => FieldValueConverter.FromJsonNode(kv.Value), StringComparer.Ordinal);
+        Inputs.ToDictionary(kv => kv.Key, kv => FieldValueJson.FromJsonNode(kv.Value), StringComparer.Ordinal);
 
     /// <summary>Expected output values as CLR shapes.</summary>
     public IReadOnlyDictionary<string, object?> OutputValues() =>
-        Outputs.ToDictionary(kv => kv.Key, kv => FieldValueConverter.FromJsonNode(kv.Value), StringComparer.Ordinal);
+        Outputs.ToDictionary(kv => kv.Key, kv => FieldValueJson.FromJsonNode(kv.Value), StringComparer.Ordinal);
 
     /// <summary>The example as a demo (inputs and expected outputs).</summary>
     public Demo ToDemo(double score = 1.0, string source = "labeled") =>
@@ -69,7 +69,7 @@ public sealed record Example(IReadOnlyDictionary<string, JsonNode?> Inputs, IRea
     public override int GetHashCode() => HashCode.Combine(Inputs.Count, Outputs.Count);
 
     /// <inheritdoc />
-    public override string ToString() => ToJson().ToJsonString(FieldValueConverter.JsonOptions);
+    public override string ToString() => ToJson().ToJsonString(FieldValueJson.JsonOptions);
 
     internal static JsonObject ToJsonObject(IReadOnlyDictionary<string, JsonNode?> values) =>
         new(values.Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone())));
@@ -79,7 +79,7 @@ public sealed record Example(IReadOnlyDictionary<string, JsonNode?> Inputs, IRea
 
     private static ReadOnlyDictionary<string, JsonNode?> ToJsonDictionary(object values, string parameter)
     {
-        if (FieldValueConverter.ToJsonNode(values) is not JsonObject obj)
+        if (FieldValueJson.ToJsonNode(values) is not JsonObject obj)
         {
             throw new ArgumentException("Example values must be an object with named fields (anonymous object, dictionary, POCO or JSON object).", parameter);
         }

@@ -11,10 +11,10 @@ internal static class MetricText
     public static string OfExpected(JsonNode? expected) =>
         expected is JsonValue value && value.GetValueKind() == JsonValueKind.String
             ? value.GetValue<string>()
-            : FieldValueConverter.ToPromptText(FieldValueConverter.FromJsonNode(expected));
+            : FieldValueJson.ToPromptText(FieldValueJson.FromJsonNode(expected));
 
     /// <summary>Text of a predicted value, written the same way as <see cref="OfExpected"/> so that 3 and 3L compare equal.</summary>
-    public static string OfPredicted(object? predicted) => FieldValueConverter.ToPromptText(predicted);
+    public static string OfPredicted(object? predicted) => FieldValueJson.ToPromptText(predicted);
 
     /// <summary>Applies the opt-in normalisation.</summary>
     public static string Normalize(string text, bool trim, bool ignoreCase)

@@ -431,5 +431,5 @@ public static class InferenceApi
     }
 
     private static IReadOnlyDictionary<string, object?> Inputs(JsonObject json) =>
-        (IReadOnlyDictionary<string, object?>)FieldValueConverter.FromJsonNode(json)!;
+        (IReadOnlyDictionary<string, object?>)FieldValueJson.FromJsonNode(json)!;
 }

@@ -33,7 +33,7 @@ public sealed class PredictionCache(IConnectionMultiplexer redis, IOptions<Predi
         var content = new JsonObject
         {
             ["module"] = resolved.Digest,
-            ["inputs"] = FieldValueConverter.ToJsonNode(inputs),
+            ["inputs"] = FieldValueJson.ToJsonNode(inputs),
             ["config"] = module.Config.ToJsonObject(),
             ["adapter"] = module.Adapter.Name,
             ["provider"] = module.Provider?.Name,

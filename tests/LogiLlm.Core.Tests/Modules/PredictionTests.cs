@@ -7,7 +7,7 @@ public class PredictionTests
     private static Prediction Sample() => new(new Dictionary<string, object?>
     {
         ["n"] = 3L,
-        ["tags"] = FieldValueConverter.Convert("[\"a\", \"b\"]", FieldType.Parse("list[str]")),
+        ["tags"] = FieldValueCoercion.Convert("[\"a\", \"b\"]", FieldType.Parse("list[str]")),
         ["x"] = null,
         ["s"] = "text",
     });

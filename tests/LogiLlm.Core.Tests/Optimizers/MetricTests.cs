@@ -5,7 +5,7 @@ namespace LogiLlm.Core.Tests.Optimizers;
 public class MetricTests
 {
     private static Prediction Predicted(object outputs) =>
-        new(LogiLlm.Signatures.FieldValueConverter.Normalize(outputs) as IReadOnlyDictionary<string, object?> ?? throw new ArgumentException("outputs"));
+        new(LogiLlm.Signatures.FieldValueJson.Normalize(outputs) as IReadOnlyDictionary<string, object?> ?? throw new ArgumentException("outputs"));
 
     [Fact]
     public void AccuracyMetric_is_exact_by_default_and_normalises_only_when_asked()

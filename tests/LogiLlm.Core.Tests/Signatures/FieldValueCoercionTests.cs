@@ -3,9 +3,9 @@ using LogiLlm.Signatures;
 
 namespace LogiLlm.Core.Tests.Signatures;
 
-public class FieldValueConverterTests
+public class FieldValueCoercionTests
 {
-    private static object? Convert(object? value, string type) => FieldValueConverter.Convert(value, FieldType.Parse(type), "f");
+    private static object? Convert(object? value, string type) => FieldValueCoercion.Convert(value, FieldType.Parse(type), "f");
 
     [Theory]
     [InlineData("42", 42L)]
@@ -118,25 +118,5 @@ public class FieldValueConverterTests
         Assert.Equal(3L, Convert("3", "Union[int, str]"));
         Assert.Equal("x", Convert("x", "Union[int, str]"));
         Assert.Throws<FieldConversionException>(() => Convert("x", "Union[int, float]"));
-    }
-
-    [Fact]
-    public void ToJsonNode_round_trips_converted_values()
-    {
-        var value = Convert("{\"tags\": [\"a\", 1, true, null], \"n\": 2.5}", "dict[str, Any]");
-
-        var node = FieldValueConverter.ToJsonNode(value);
-
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("{\"tags\": [\"a\", 1, true, null], \"n\": 2.5}"), node));
-        Assert.Equal("{\"x\":\"日本\"}", FieldValueConverter.ToJsonText(new { x = "日本" }));
-    }
-
-    [Fact]
-    public void Normalize_turns_anonymous_objects_into_dictionaries()
-    {
-        var normalized = Assert.IsAssignableFrom<IReadOnlyDictionary<string, object?>>(FieldValueConverter.Normalize(new { email = "x", n = 3, tags = new[] { "a" } }));
-        Assert.Equal("x", normalized["email"]);
-        Assert.Equal(3L, normalized["n"]);
-        Assert.Equal(["a"], (IReadOnlyList<object?>)normalized["tags"]!);
     }
 }

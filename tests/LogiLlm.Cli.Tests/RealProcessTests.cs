@@ -86,13 +86,23 @@ public sealed class RealProcessTests
     private static Process Start(string[] args)
     {
         var dll = typeof(CliApp).Assembly.Location;
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        // A test run started in the background of a non-interactive shell (`./test.sh &`) inherits SIGINT as ignored,
+        // and an ignored signal stays ignored in every child: the CLI would never see the Ctrl+C these tests send.
+        // GNU env resets it to the default disposition, so the CLI starts as it does from a terminal.
+        var info = new ProcessStartInfo(OperatingSystem.IsLinux() ? "env" : dotnet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (OperatingSystem.IsLinux())
+        {
+            info.ArgumentList.Add("--default-signal=INT");
+            info.ArgumentList.Add(dotnet);
+        }
+
         info.ArgumentList.Add("exec");
         info.ArgumentList.Add(dll);
         foreach (var arg in args) info.ArgumentList.Add(arg);

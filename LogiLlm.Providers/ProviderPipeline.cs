@@ -12,7 +12,7 @@ namespace LogiLlm.Providers;
 public static class ProviderPipeline
 {
     /// <summary>The ActivitySource / Meter name used by the telemetry middleware.</summary>
-    public const string TelemetrySourceName = "LogiLlm";
+    public const string TelemetrySourceName = LogiLlmTelemetryNames.ModelCalls;
 
     /// <summary>Wraps <paramref name="inner"/> with telemetry, logging and the error mapping.</summary>
     /// <param name="inner">The SDK chat client.</param>

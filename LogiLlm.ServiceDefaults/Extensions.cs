@@ -1,3 +1,4 @@
+using LogiLlm.Providers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.RateLimiting;
@@ -15,9 +16,6 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class Extensions
 {
-    /// <summary>Name of the activity source and meter of LogiLlm model calls (Microsoft.Extensions.AI telemetry).</summary>
-    public const string LogiLlmTelemetrySource = "LogiLlm";
-
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
 
@@ -50,14 +48,12 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(LogiLlmTelemetrySource)
-                .AddMeter($"{LogiLlmTelemetrySource}.*"))
+                .AddMeter(LogiLlmTelemetryNames.ListenedTo))
             .WithTracing(tracing => tracing
                 // Traces start at requests and jobs, never at background polling (see BackgroundRootSampler).
                 .SetSampler(new ParentBasedSampler(new BackgroundRootSampler()))
                 .AddSource(builder.Environment.ApplicationName)
-                .AddSource(LogiLlmTelemetrySource)
-                .AddSource($"{LogiLlmTelemetrySource}.*")
+                .AddSource(LogiLlmTelemetryNames.ListenedTo)
                 .AddAspNetCoreInstrumentation(options =>
                     // Health probes would drown the traces that matter.
                     options.Filter = context =>

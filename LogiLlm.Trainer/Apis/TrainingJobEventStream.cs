@@ -97,7 +97,7 @@ internal sealed class TrainingJobEventStream(string id, TrainingJobStore jobs, I
     }
 
     private static string Event(TrainingJob job, JsonSerializerOptions json) =>
-        $"id: {job.Revision.ToString(CultureInfo.InvariantCulture)}\nevent: {job.Status}\ndata: {JsonSerializer.Serialize(job, json)}\n\n";
+        $"id: {job.Revision.ToString(CultureInfo.InvariantCulture)}\nevent: {job.Status.Name()}\ndata: {JsonSerializer.Serialize(job, json)}\n\n";
 
     private static async Task WriteAsync(HttpResponse response, string text, CancellationToken cancellationToken)
     {

@@ -109,7 +109,7 @@ public static class TrainingJobsApi
             _ => TypedResults.Problem(new ProblemDetails
             {
                 Title = "Training job already finished",
-                Detail = $"Training job '{id}' is {job.Status} and can no longer be cancelled.",
+                Detail = $"Training job '{id}' is {job.Status.Name()} and can no longer be cancelled.",
                 Status = StatusCodes.Status409Conflict,
             }),
         };

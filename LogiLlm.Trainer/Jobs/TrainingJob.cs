@@ -2,7 +2,7 @@ namespace LogiLlm.Trainer.Jobs;
 
 /// <summary>A training job as <c>GET /api/training-jobs/{id}</c> returns it.</summary>
 /// <param name="Id">Job id.</param>
-/// <param name="Status">One of <see cref="TrainingJobStatus"/>.</param>
+/// <param name="Status">Where the job is (<c>queued</c>, <c>running</c>, <c>succeeded</c>, <c>failed</c>, <c>cancelled</c>).</param>
 /// <param name="Module">Registry name the result is published under.</param>
 /// <param name="Optimizer">Optimizer type.</param>
 /// <param name="Progress">Work done so far.</param>
@@ -17,7 +17,7 @@ namespace LogiLlm.Trainer.Jobs;
 /// <param name="Revision">Increases with every change (the server-sent event id).</param>
 public sealed record TrainingJob(
     string Id,
-    string Status,
+    TrainingJobStatus Status,
     string Module,
     string Optimizer,
     TrainingProgress Progress,
@@ -32,7 +32,7 @@ public sealed record TrainingJob(
     long Revision)
 {
     /// <summary>True once the job is succeeded, failed or cancelled.</summary>
-    public bool IsTerminal => TrainingJobStatus.IsTerminal(Status);
+    public bool IsTerminal => Status.IsTerminal();
 }
 
 /// <summary>Progress of an optimization.</summary>
@@ -54,4 +54,4 @@ public sealed record TrainingJobResult(string Module, int Version, double Baseli
 /// <summary>The answer to a job creation or cancellation.</summary>
 /// <param name="Id">Job id.</param>
 /// <param name="Status">Its status now.</param>
-public sealed record TrainingJobAccepted(string Id, string Status);
+public sealed record TrainingJobAccepted(string Id, TrainingJobStatus Status);

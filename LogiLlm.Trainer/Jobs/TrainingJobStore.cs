@@ -58,7 +58,7 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
         var tran = Db.CreateTransaction();
         _ = tran.HashSetAsync(JobKey(id),
         [
-            new(F.Id, id), new(F.Status, TrainingJobStatus.Queued), new(F.Module, spec.Module), new(F.Optimizer, spec.Optimizer.Type),
+            new(F.Id, id), new(F.Status, TrainingJobStatus.Queued.Name()), new(F.Module, spec.Module), new(F.Optimizer, spec.Optimizer.Type),
             new(F.Spec, JsonSerializer.Serialize(spec, TrainingJobsJsonContext.Default.TrainingJobSpec)),
             new(F.CreatedAt, Format(now)), new(F.Attempts, 0), new(F.Revision, 1), new(F.Done, 0), new(F.Total, 0),
         ]);
@@ -120,7 +120,7 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
             var tran = db.CreateTransaction();
             tran.AddCondition(Condition.ListIndexEqual(QueueKey, -1, id));
             _ = tran.ListRightPopAsync(QueueKey);
-            if (status != TrainingJobStatus.Queued)
+            if (status != TrainingJobStatus.Queued.Name())
             {
                 // Cancelled, finished or expired meanwhile: drop the stale entry.
                 tran.AddCondition(status.IsNull ? Condition.KeyNotExists(JobKey(id)) : Condition.HashEqual(JobKey(id), F.Status, status));
@@ -130,9 +130,9 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
 
             var now = Now();
             var leaseUntil = (now + Options.LeaseDuration).ToUnixTimeMilliseconds();
-            tran.AddCondition(Condition.HashEqual(JobKey(id), F.Status, TrainingJobStatus.Queued));
+            tran.AddCondition(Condition.HashEqual(JobKey(id), F.Status, TrainingJobStatus.Queued.Name()));
             _ = tran.SortedSetAddAsync(LeasesKey, id, leaseUntil);
-            _ = tran.HashSetAsync(JobKey(id), [new(F.Status, TrainingJobStatus.Running), new(F.Worker, workerId), new(F.StartedAt, Format(now)), new(F.LeaseUntil, leaseUntil)]);
+            _ = tran.HashSetAsync(JobKey(id), [new(F.Status, TrainingJobStatus.Running.Name()), new(F.Worker, workerId), new(F.StartedAt, Format(now)), new(F.LeaseUntil, leaseUntil)]);
             _ = tran.HashIncrementAsync(JobKey(id), F.Attempts);
             _ = tran.HashIncrementAsync(JobKey(id), F.Revision);
             var token = tran.HashIncrementAsync(JobKey(id), F.LeaseToken);
@@ -232,7 +232,7 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
         {
             _ = tran.SortedSetRemoveAsync(LeasesKey, id);
             _ = tran.ListRightPushAsync(QueueKey, id);
-            _ = tran.HashSetAsync(JobKey(id), [new(F.Status, TrainingJobStatus.Queued), new(F.Phase, "requeued")]);
+            _ = tran.HashSetAsync(JobKey(id), [new(F.Status, TrainingJobStatus.Queued.Name()), new(F.Phase, "requeued")]);
             _ = tran.HashIncrementAsync(JobKey(id), F.Revision);
         }))
         {
@@ -248,7 +248,7 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
     /// Cancels a job: a queued one at once; a running one by flagging it and telling its worker over pub/sub.
     /// Returns null when the job is unknown, else the job now and the status the cancel found.
     /// </summary>
-    public async Task<(TrainingJob Job, string StatusBefore)?> CancelAsync(string id, CancellationToken cancellationToken = default)
+    public async Task<(TrainingJob Job, TrainingJobStatus StatusBefore)?> CancelAsync(string id, CancellationToken cancellationToken = default)
     {
         if (!IsValidId(id))
         {
@@ -266,14 +266,14 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
 
             var tran = db.CreateTransaction();
             tran.AddCondition(Condition.HashEqual(JobKey(id), F.Status, status));
-            if (status == TrainingJobStatus.Queued)
+            if (status == TrainingJobStatus.Queued.Name())
             {
                 _ = tran.ListRemoveAsync(QueueKey, id);
-                _ = tran.HashSetAsync(JobKey(id), [new(F.Status, TrainingJobStatus.Cancelled), new(F.CancelRequested, 1), new(F.FinishedAt, Format(Now()))]);
+                _ = tran.HashSetAsync(JobKey(id), [new(F.Status, TrainingJobStatus.Cancelled.Name()), new(F.CancelRequested, 1), new(F.FinishedAt, Format(Now()))]);
                 _ = tran.HashIncrementAsync(JobKey(id), F.Revision);
                 _ = tran.KeyExpireAsync(JobKey(id), Options.Retention);
             }
-            else if (status == TrainingJobStatus.Running)
+            else if (status == TrainingJobStatus.Running.Name())
             {
                 _ = tran.HashSetAsync(JobKey(id), F.CancelRequested, 1);
                 _ = tran.HashIncrementAsync(JobKey(id), F.Revision);
@@ -285,13 +285,13 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
 
             if (await tran.ExecuteAsync())
             {
-                if (status == TrainingJobStatus.Running)
+                if (status == TrainingJobStatus.Running.Name())
                 {
                     await db.PublishAsync(CancelChannel, id);
                 }
 
                 await AnnounceAsync(id);
-                return await GetAsync(id, cancellationToken) is { } job ? (job, status.ToString()) : null;
+                return await GetAsync(id, cancellationToken) is { } job ? (job, ParseStatus(status)) : null;
             }
         }
 
@@ -315,7 +315,7 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
             var fields = await db.HashGetAsync(JobKey(id), [F.Status, F.Attempts, F.CancelRequested, F.Worker, F.LeaseUntil]);
             var tran = db.CreateTransaction();
             _ = tran.SortedSetRemoveAsync(LeasesKey, id);
-            if (fields[0] != TrainingJobStatus.Running)
+            if (fields[0] != TrainingJobStatus.Running.Name())
             {
                 // A leftover entry (the job finished or is gone); the guard keeps a job that was re-claimed meanwhile.
                 tran.AddCondition(fields[0].IsNull ? Condition.KeyNotExists(JobKey(id)) : Condition.HashEqual(JobKey(id), F.Status, fields[0]));
@@ -329,14 +329,14 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
             }
 
             // Guarded by the job hash alone (the lease set is written by every worker, a WATCH on it would rarely hold).
-            tran.AddCondition(Condition.HashEqual(JobKey(id), F.Status, TrainingJobStatus.Running));
+            tran.AddCondition(Condition.HashEqual(JobKey(id), F.Status, TrainingJobStatus.Running.Name()));
             tran.AddCondition(Condition.HashEqual(JobKey(id), F.LeaseUntil, fields[4]));
             var attempts = (int)fields[1];
-            string outcome;
+            TrainingJobStatus outcome;
             if (!fields[2].IsNullOrEmpty)
             {
                 outcome = TrainingJobStatus.Cancelled;
-                _ = tran.HashSetAsync(JobKey(id), [new(F.Status, outcome), new(F.FinishedAt, Format(now))]);
+                _ = tran.HashSetAsync(JobKey(id), [new(F.Status, outcome.Name()), new(F.FinishedAt, Format(now))]);
                 _ = tran.KeyExpireAsync(JobKey(id), Options.Retention);
             }
             else if (attempts >= Options.MaxAttempts)
@@ -344,7 +344,7 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
                 outcome = TrainingJobStatus.Failed;
                 _ = tran.HashSetAsync(JobKey(id),
                 [
-                    new(F.Status, outcome), new(F.FinishedAt, Format(now)),
+                    new(F.Status, outcome.Name()), new(F.FinishedAt, Format(now)),
                     new(F.Error, $"The worker running the job stopped renewing its lease {attempts} times; giving up."),
                 ]);
                 _ = tran.KeyExpireAsync(JobKey(id), Options.Retention);
@@ -353,13 +353,13 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
             {
                 outcome = TrainingJobStatus.Queued;
                 _ = tran.ListRightPushAsync(QueueKey, id);
-                _ = tran.HashSetAsync(JobKey(id), [new(F.Status, outcome), new(F.Phase, "requeued")]);
+                _ = tran.HashSetAsync(JobKey(id), [new(F.Status, outcome.Name()), new(F.Phase, "requeued")]);
             }
 
             _ = tran.HashIncrementAsync(JobKey(id), F.Revision);
             if (await tran.ExecuteAsync())
             {
-                logger.LogWarning("Lease of training job {JobId} held by {Worker} expired; job is now {Status}", id, fields[3].ToString(), outcome);
+                logger.LogWarning("Lease of training job {JobId} held by {Worker} expired; job is now {Status}", id, fields[3].ToString(), outcome.Name());
                 await AnnounceAsync(id);
                 if (outcome == TrainingJobStatus.Queued)
                 {
@@ -383,12 +383,12 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
         await Db.HashSetAsync(JobKey(id), F.LeaseUntil, expiry.ToUnixTimeMilliseconds());
     }
 
-    private async Task<bool> FinishAsync(JobLease lease, string status, HashEntry[] extra)
+    private async Task<bool> FinishAsync(JobLease lease, TrainingJobStatus status, HashEntry[] extra)
     {
         var id = lease.JobId;
         if (!await ExecuteAsOwnerAsync(lease, tran =>
         {
-            _ = tran.HashSetAsync(JobKey(id), [new(F.Status, status), new(F.FinishedAt, Format(Now())), .. extra]);
+            _ = tran.HashSetAsync(JobKey(id), [new(F.Status, status.Name()), new(F.FinishedAt, Format(Now())), .. extra]);
             _ = tran.HashIncrementAsync(JobKey(id), F.Revision);
             _ = tran.SortedSetRemoveAsync(LeasesKey, id);
             _ = tran.KeyExpireAsync(JobKey(id), Options.Retention);
@@ -415,7 +415,7 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
             var tran = db.CreateTransaction();
             tran.AddCondition(Condition.HashEqual(JobKey(id), F.Worker, lease.WorkerId));
             tran.AddCondition(Condition.HashEqual(JobKey(id), F.LeaseToken, lease.Token));
-            tran.AddCondition(Condition.HashEqual(JobKey(id), F.Status, TrainingJobStatus.Running));
+            tran.AddCondition(Condition.HashEqual(JobKey(id), F.Status, TrainingJobStatus.Running.Name()));
             write(tran);
             if (await tran.ExecuteAsync())
             {
@@ -423,7 +423,7 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
             }
 
             var current = await db.HashGetAsync(JobKey(id), [F.Worker, F.Status, F.LeaseToken]);
-            if (current[0] != lease.WorkerId || current[1] != TrainingJobStatus.Running || current[2] != lease.Token)
+            if (current[0] != lease.WorkerId || current[1] != TrainingJobStatus.Running.Name() || current[2] != lease.Token)
             {
                 return false;
             }
@@ -449,6 +449,12 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
 
     private static string Format(DateTimeOffset value) => value.ToString("O", CultureInfo.InvariantCulture);
 
+    /// <summary>A job hash without a status is being created (it is written in one transaction); any other name is corrupt.</summary>
+    private static TrainingJobStatus ParseStatus(RedisValue value) =>
+        value.IsNullOrEmpty ? TrainingJobStatus.Queued
+        : TrainingJobStatusNames.TryParse(value.ToString(), out var status) ? status
+        : throw new InvalidOperationException($"A training job in Redis has the unknown status '{value}'.");
+
     private static TrainingJob ToJob(Dictionary<string, RedisValue> h)
     {
         string? S(string f) => h.TryGetValue(f, out var v) && !v.IsNullOrEmpty ? v.ToString() : null;
@@ -459,7 +465,7 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
         var result = S(F.Result) is { } json ? JsonSerializer.Deserialize(json, TrainingJobsJsonContext.Default.TrainingJobResult) : null;
         return new TrainingJob(
             S(F.Id) ?? string.Empty,
-            S(F.Status) ?? TrainingJobStatus.Queued,
+            ParseStatus(h.GetValueOrDefault(F.Status)),
             S(F.Module) ?? string.Empty,
             S(F.Optimizer) ?? string.Empty,
             new TrainingProgress(I(F.Done), I(F.Total), D(F.BestScore), S(F.Phase)),

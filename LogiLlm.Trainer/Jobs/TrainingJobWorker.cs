@@ -260,7 +260,7 @@ public sealed class TrainingJobWorker(
         {
             logger.LogInformation("Training job {JobId} cancelled", job.Id);
             await EndAsync("cancel", () => jobs.MarkCancelledAsync(lease), stoppingToken);
-            metrics.Ended(job.Module, job.Optimizer, "cancelled", time.GetElapsedTime(started));
+            metrics.Ended(job.Module, job.Optimizer, TrainingJobStatus.Cancelled.Name(), time.GetElapsedTime(started));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -285,7 +285,7 @@ public sealed class TrainingJobWorker(
         {
             logger.LogError(ex, "Training job {JobId} failed", job.Id);
             await EndAsync("fail", () => jobs.FailAsync(lease, Describe(ex)), stoppingToken);
-            metrics.Ended(job.Module, job.Optimizer, "failed", time.GetElapsedTime(started));
+            metrics.Ended(job.Module, job.Optimizer, TrainingJobStatus.Failed.Name(), time.GetElapsedTime(started));
         }
         finally
         {

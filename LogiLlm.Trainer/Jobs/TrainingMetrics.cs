@@ -31,7 +31,7 @@ public sealed class TrainingMetrics
     /// <summary>Records a job that published a new version.</summary>
     public void Succeeded(string module, string optimizer, TrainingOutcome outcome, TimeSpan duration)
     {
-        var tags = Tags(module, optimizer, "succeeded");
+        var tags = Tags(module, optimizer, TrainingJobStatus.Succeeded.Name());
         _jobs.Add(1, tags);
         _trials.Add(outcome.Trials, Tags(module, optimizer, null));
         _bestScore.Record(outcome.BestScore, Tags(module, optimizer, null));

@@ -112,7 +112,7 @@ public sealed class TrainingJobFaultTests(JobsRedisFixture fixture) : IClassFixt
     private static async Task LapseLeaseAsync(TrainingJobStore store, string id)
     {
         var before = (await store.GetAsync(id))!.Attempts;
-        while (await store.GetAsync(id) is { Status: "running" } job && job.Attempts == before)
+        while (await store.GetAsync(id) is { Status: TrainingJobStatus.Running } job && job.Attempts == before)
         {
             await store.SetLeaseExpiryAsync(id, DateTimeOffset.UtcNow.AddSeconds(-1));
             await store.ReapExpiredAsync();

@@ -1,6 +1,7 @@
 using LogiLlm.Tests.Shared;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using LogiLlm.Trainer.Jobs;
 
 namespace LogiLlm.Trainer.Tests.Jobs;
 
@@ -83,7 +84,7 @@ public sealed class TrainingJobReplicaTests(JobsRedisFixture fixture) : IClassFi
         // A worker claims the job and dies: its lease is never renewed.
         var claimed = await api.Store.TryClaimAsync("dead-worker", cts.Token);
         Assert.Equal(id, claimed?.JobId);
-        Assert.Equal("running", claimed!.Job.Status);
+        Assert.Equal(TrainingJobStatus.Running, claimed!.Job.Status);
         Assert.Empty(await api.Store.QueuedIdsAsync());
 
         var runner = new GatedRunner("live") { AutoRelease = true };

@@ -236,6 +236,21 @@ public sealed class TrainingJobsApiTests(JobsRedisFixture fixture) : IClassFixtu
         Assert.Equal(["accuracy", "exact-match", "f1"], schemas["MetricType"]!["enum"]!.AsArray().Select(v => (string?)v).OfType<string>());
     }
 
+    [Fact]
+    public async Task The_openapi_document_lists_the_job_statuses_by_their_wire_names()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var (registry, prefix) = fixture.NewDeployment();
+        await using var host = fixture.Host(registry, prefix, concurrency: 0);
+
+        var document = (await host.CreateClient().GetFromJsonAsync<JsonObject>("/openapi/v1.json", cts.Token))!;
+
+        var schemas = document["components"]!["schemas"]!.AsObject();
+        var status = Schema(schemas, schemas["TrainingJob"]!["properties"]!["status"]!["$ref"]!);
+        Assert.Equal(["queued", "running", "succeeded", "failed", "cancelled"], status["enum"]!.AsArray().Select(v => (string?)v));
+        Assert.Equal(schemas["TrainingJob"]!["properties"]!["status"]!["$ref"]!.ToString(), schemas["TrainingJobAccepted"]!["properties"]!["status"]!["$ref"]!.ToString());
+    }
+
     /// <summary>A schema of the document by its <c>#/components/schemas/...</c> reference.</summary>
     private static JsonNode Schema(JsonObject schemas, JsonNode reference) => schemas[((string)reference!).Split('/')[^1]]!;
 

@@ -1,5 +1,6 @@
 using LogiLlm.Hosting;
 using LogiLlm.Inference.Modules;
+using LogiLlm.Inference.Predictions;
 using LogiLlm.LocalModel;
 using LogiLlm.Providers;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -40,6 +41,8 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHostedService<ModuleCacheResync>();
         builder.Services.AddOptions<PredictionCacheOptions>().BindConfiguration(PredictionCacheOptions.SectionName);
         builder.Services.AddSingleton<PredictionCache>();
+        builder.Services.AddExceptionProblemMapper<InferenceProblemMapper>();
+        builder.Services.AddSingleton<PredictionService>();
         builder.Services.AddHealthChecks().AddCheck<CacheHealthCheck>("cache", failureStatus: HealthStatus.Degraded);
         return builder;
     }

@@ -22,6 +22,18 @@ public static class HttpProblemDefaults
         return services;
     }
 
+    /// <summary>
+    /// Adds a service's own exception mapping (a singleton, also resolvable as <typeparamref name="TMapper"/>), asked by
+    /// <see cref="ProblemExceptionHandler"/> before the shared rules.
+    /// </summary>
+    public static IServiceCollection AddExceptionProblemMapper<TMapper>(this IServiceCollection services)
+        where TMapper : class, IExceptionProblemMapper
+    {
+        services.AddSingleton<TMapper>();
+        services.AddSingleton<IExceptionProblemMapper>(sp => sp.GetRequiredService<TMapper>());
+        return services;
+    }
+
     private static string? DefaultDetail(int status) => status switch
     {
         StatusCodes.Status404NotFound => "Nothing is served at this path and method: check the route, the module name and the version or alias.",

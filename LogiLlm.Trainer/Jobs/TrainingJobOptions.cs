@@ -37,6 +37,12 @@ public sealed class TrainingJobOptions : IValidatableObject
     /// </summary>
     public TimeSpan EndRetryWindow { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long a run waits for an earlier run of the same job that is still publishing (its lease lapsed during the
+    /// publish) to record its version, before looking for it in the registry and taking the publish over.
+    /// </summary>
+    public TimeSpan PublishWaitTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Smallest gap between two progress writes of one job.</summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
@@ -74,7 +80,7 @@ public sealed class TrainingJobOptions : IValidatableObject
             yield return new ValidationResult("LeaseRenewInterval must be positive and at most half of LeaseDuration.", [nameof(LeaseRenewInterval)]);
         }
 
-        foreach (var (name, value) in new[] { (nameof(ReaperInterval), ReaperInterval), (nameof(PollInterval), PollInterval), (nameof(ProgressInterval), ProgressInterval), (nameof(EndRetryWindow), EndRetryWindow), (nameof(Retention), Retention), (nameof(EventHeartbeatInterval), EventHeartbeatInterval), (nameof(MaxEventStreamLifetime), MaxEventStreamLifetime) })
+        foreach (var (name, value) in new[] { (nameof(ReaperInterval), ReaperInterval), (nameof(PollInterval), PollInterval), (nameof(ProgressInterval), ProgressInterval), (nameof(EndRetryWindow), EndRetryWindow), (nameof(PublishWaitTimeout), PublishWaitTimeout), (nameof(Retention), Retention), (nameof(EventHeartbeatInterval), EventHeartbeatInterval), (nameof(MaxEventStreamLifetime), MaxEventStreamLifetime) })
         {
             if (value <= TimeSpan.Zero)
             {

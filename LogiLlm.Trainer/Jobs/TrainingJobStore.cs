@@ -25,7 +25,7 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
             CreatedAt = "createdAt", StartedAt = "startedAt", FinishedAt = "finishedAt", Worker = "worker",
             Attempts = "attempts", Revision = "revision", Done = "done", Total = "total", BestScore = "bestScore",
             Phase = "phase", Result = "result", Error = "error", CancelRequested = "cancelRequested", LeaseUntil = "leaseUntil",
-            LeaseToken = "leaseToken", PublishedVersion = "publishedVersion";
+            LeaseToken = "leaseToken", PublishedVersion = "publishedVersion", PublishToken = "publishToken";
     }
 
     private TrainingJobOptions Options => options.Value;
@@ -193,12 +193,63 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
     }
 
     /// <summary>
-    /// Records the registry version a job published, under its lease, before the job is marked succeeded: a re-run of the
-    /// job (its lease lapsed after publishing) reuses that version instead of publishing a second one.
+    /// Takes the right to publish the job's module for this run, while the lease holds the job: one run of a job
+    /// publishes at a time, so a run whose lease lapsed while its publish was still in flight is waited for instead of
+    /// raced. <paramref name="replacing"/> takes the right over from an earlier run that never recorded a version.
     /// </summary>
-    /// <returns>False when the lease no longer holds the job.</returns>
-    public Task<bool> RecordPublishedVersionAsync(JobLease lease, int version) =>
-        ExecuteAsOwnerAsync(lease, tran => _ = tran.HashSetAsync(JobKey(lease.JobId), F.PublishedVersion, version));
+    public async Task<PublishClaim> ClaimPublishAsync(JobLease lease, long? replacing = null)
+    {
+        var db = Db;
+        var key = JobKey(lease.JobId);
+        for (var attempt = 0; attempt < MaxOptimisticRetries; attempt++)
+        {
+            var fields = await db.HashGetAsync(key, [F.PublishedVersion, F.PublishToken, F.Worker, F.LeaseToken, F.Status]);
+            if (!fields[0].IsNullOrEmpty)
+            {
+                return PublishClaim.Published((int)fields[0]);
+            }
+
+            if (fields[2] != lease.WorkerId || fields[3] != lease.Token || fields[4] != TrainingJobStatus.Running)
+            {
+                return PublishClaim.Lost;
+            }
+
+            if (!fields[1].IsNullOrEmpty && (long)fields[1] != lease.Token && (long)fields[1] != replacing)
+            {
+                return PublishClaim.InFlight((long)fields[1]);
+            }
+
+            var tran = db.CreateTransaction();
+            tran.AddCondition(Condition.HashEqual(key, F.Worker, lease.WorkerId));
+            tran.AddCondition(Condition.HashEqual(key, F.LeaseToken, lease.Token));
+            tran.AddCondition(Condition.HashEqual(key, F.Status, TrainingJobStatus.Running));
+            tran.AddCondition(Condition.HashNotExists(key, F.PublishedVersion));
+            tran.AddCondition(fields[1].IsNullOrEmpty ? Condition.HashNotExists(key, F.PublishToken) : Condition.HashEqual(key, F.PublishToken, fields[1]));
+            _ = tran.HashSetAsync(key, F.PublishToken, lease.Token);
+            if (await tran.ExecuteAsync())
+            {
+                return PublishClaim.Claimed;
+            }
+        }
+
+        throw new InvalidOperationException($"Job {lease.JobId} changed too often to be updated.");
+    }
+
+    /// <summary>
+    /// Records the registry version a run published, under the publish right it claimed (<see cref="ClaimPublishAsync"/>)
+    /// rather than its lease: a run whose lease lapsed during the publish still records what it wrote, and the job's
+    /// next run reuses that version instead of publishing a second one.
+    /// </summary>
+    /// <returns>False when this run did not hold the right to publish (or another version was recorded).</returns>
+    public async Task<bool> RecordPublishedVersionAsync(JobLease lease, int version)
+    {
+        var key = JobKey(lease.JobId);
+        var tran = Db.CreateTransaction();
+        tran.AddCondition(Condition.HashEqual(key, F.PublishToken, lease.Token));
+        tran.AddCondition(Condition.HashNotExists(key, F.PublishedVersion));
+        _ = tran.HashSetAsync(key, F.PublishedVersion, version);
+        return await tran.ExecuteAsync();
+    }
 
     /// <summary>The registry version a job recorded as published, or null.</summary>
     public async Task<int?> GetPublishedVersionAsync(string id)

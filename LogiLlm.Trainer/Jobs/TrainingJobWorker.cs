@@ -237,7 +237,7 @@ public sealed class TrainingJobWorker(
                 running.Token.ThrowIfCancellationRequested();
             }
 
-            var info = await PublishOnceAsync(lease, spec, outcome, stoppingToken);
+            var info = await PublishOnceAsync(lease, spec, outcome, running.Token, stoppingToken);
             if (info is null)
             {
                 return;
@@ -297,24 +297,50 @@ public sealed class TrainingJobWorker(
 
     /// <summary>
     /// Publishes the job's module unless an earlier run of the same job already did (its lease lapsed after the
-    /// publish): then that version is reused, so a job id maps to at most one version. Returns null when the lease
-    /// was lost on the way.
+    /// publish, or during it): then that version is reused, so a job id maps to at most one version. One run publishes
+    /// at a time (<see cref="TrainingJobStore.ClaimPublishAsync"/>): a run that finds an earlier run's publish still
+    /// in flight waits for the version it records, for at most <see cref="TrainingJobOptions.PublishWaitTimeout"/>,
+    /// then looks for it in the registry's lineage before taking over. Returns null when the lease was lost on the way.
     /// </summary>
-    private async Task<ModuleVersionInfo?> PublishOnceAsync(JobLease lease, TrainingJobSpec spec, TrainingOutcome outcome, CancellationToken stoppingToken)
+    private async Task<ModuleVersionInfo?> PublishOnceAsync(JobLease lease, TrainingJobSpec spec, TrainingOutcome outcome, CancellationToken runToken, CancellationToken stoppingToken)
     {
         var job = lease.Job;
-        ModuleVersionInfo? info = null;
-        if (job.Attempts > 1)
+        long? replacing = null;
+        while (true)
         {
-            info = await FindPublishedVersionAsync(lease, spec.Module, stoppingToken);
-            if (info is not null)
+            var claim = await EndAsync("claim the publish of", () => jobs.ClaimPublishAsync(lease, replacing), stoppingToken);
+            switch (claim?.Kind)
             {
-                logger.LogInformation("Training job {JobId} already published {Module}@{Version} in an earlier run; reusing it", job.Id, spec.Module, info.Version);
-            }
-        }
+                case null or PublishClaimKind.Lost:
+                    logger.LogWarning("Training job {JobId} was taken from worker {Worker} before it could publish; dropping its result", job.Id, WorkerId);
+                    return null;
+                case PublishClaimKind.Published:
+                    return await ReuseAsync(await FindPublishedVersionAsync(lease, spec.Module, claim.Value.Version, stoppingToken));
+                case PublishClaimKind.InFlight:
+                    logger.LogInformation("Training job {JobId}: an earlier run is still publishing {Module}; worker {Worker} waits for its version", job.Id, spec.Module, WorkerId);
+                    if (await WaitForPublishedVersionAsync(lease.JobId, runToken) is { } version)
+                    {
+                        return await ReuseAsync(await FindPublishedVersionAsync(lease, spec.Module, version, stoppingToken));
+                    }
 
-        if (info is null)
-        {
+                    // The earlier run never recorded a version (it died mid-publish, or after): its lineage may still
+                    // name this job. Otherwise take the right to publish over from it.
+                    if (await FindPublishedVersionAsync(lease, spec.Module, 0, stoppingToken) is { } found)
+                    {
+                        return await ReuseAsync(found);
+                    }
+
+                    replacing = claim.Value.HolderToken;
+                    continue;
+            }
+
+            // Claimed. A run of an older trainer (or one that crashed between its publish and its record) may have
+            // published without recording: the lineage is the source of truth.
+            if (job.Attempts > 1 && await FindPublishedVersionAsync(lease, spec.Module, 0, stoppingToken) is { } earlier)
+            {
+                return await RecordAsync(earlier);
+            }
+
             var module = outcome.Module;
             module.Metadata[TrainingJobMetadataKey] = new JsonObject
             {
@@ -326,33 +352,66 @@ public sealed class TrainingJobWorker(
                 ["best_score"] = outcome.BestScore,
             };
             var document = ModuleSaver.SaveToString(module, files.Save);   // signed when ModuleSigning:Key is set
-            info = await modules.PublishAsync(spec.Module, document, CancellationToken.None);
+            return await RecordAsync(await modules.PublishAsync(spec.Module, document, CancellationToken.None));
         }
 
-        // Fast path for a re-run; the registry's lineage stays the source of truth.
-        if (await EndAsync("record the published version of", () => jobs.RecordPublishedVersionAsync(lease, info.Version), stoppingToken) is false)
+        Task<ModuleVersionInfo?> ReuseAsync(ModuleVersionInfo? info)
         {
-            logger.LogWarning("Training job {JobId} published {Module}@{Version} but was no longer owned by worker {Worker}; its next run reuses that version", job.Id, spec.Module, info.Version, WorkerId);
-            return null;
+            if (info is not null)
+            {
+                logger.LogInformation("Training job {JobId} already published {Module}@{Version} in an earlier run; reusing it", job.Id, spec.Module, info.Version);
+            }
+
+            return Task.FromResult(info);
         }
 
-        return info;
+        // The version is recorded under the publish right, not the lease: a run whose lease lapsed meanwhile still
+        // records what it wrote, so the job's next run reuses it. Whether this run may complete the job is decided
+        // by the complete step, which the lease guards.
+        async Task<ModuleVersionInfo?> RecordAsync(ModuleVersionInfo info)
+        {
+            if (await EndAsync("record the published version of", () => jobs.RecordPublishedVersionAsync(lease, info.Version), stoppingToken) is not true)
+            {
+                logger.LogWarning("Training job {JobId} published {Module}@{Version} but another run took the publish over; it may be a second version of the job", job.Id, spec.Module, info.Version);
+            }
+
+            return info;
+        }
+    }
+
+    /// <summary>Waits for the version an earlier run of the job records, polling at the lease renewal interval.</summary>
+    private async Task<int?> WaitForPublishedVersionAsync(string jobId, CancellationToken runToken)
+    {
+        var started = time.GetTimestamp();
+        while (time.GetElapsedTime(started) < Options.PublishWaitTimeout)
+        {
+            if (await EndAsync("read the published version of", async () => await jobs.GetPublishedVersionAsync(jobId) ?? 0, runToken) is > 0 and var version)
+            {
+                return version;
+            }
+
+            await Task.Delay(Options.LeaseRenewInterval, time, runToken);
+        }
+
+        logger.LogWarning("Training job {JobId}: the earlier run recorded no version within {Timeout}; looking for it in the registry", jobId, Options.PublishWaitTimeout);
+        return null;
     }
 
     /// <summary>Key of the training job's lineage in a published module's metadata.</summary>
     public const string TrainingJobMetadataKey = "training_job";
 
-    private async Task<ModuleVersionInfo?> FindPublishedVersionAsync(JobLease lease, string module, CancellationToken stoppingToken)
+    /// <summary>
+    /// The version <paramref name="recorded"/> (when known and listed), else the newest version created since the job
+    /// was queued whose lineage names the job (a minute of slack for clock skew), else null.
+    /// </summary>
+    private async Task<ModuleVersionInfo?> FindPublishedVersionAsync(JobLease lease, string module, int recorded, CancellationToken stoppingToken)
     {
         var versions = await modules.ListVersionsAsync(module, stoppingToken);
-        var recorded = await EndAsync("read the published version of", async () => await jobs.GetPublishedVersionAsync(lease.JobId) ?? 0, stoppingToken);
-        if (recorded is > 0 and var known && versions.FirstOrDefault(v => v.Version == known) is { } recordedInfo)
+        if (recorded > 0 && versions.FirstOrDefault(v => v.Version == recorded) is { } recordedInfo)
         {
             return recordedInfo;
         }
 
-        // The run may have published and lost its lease before recording it: the version's lineage names the job.
-        // Only versions created since the job was queued can be its own (a minute of slack for clock skew).
         foreach (var candidate in versions.Where(v => v.CreatedAt >= lease.Job.CreatedAt - TimeSpan.FromMinutes(1)).OrderByDescending(v => v.Version))
         {
             var stored = await modules.GetAsync(candidate.Ref, stoppingToken);

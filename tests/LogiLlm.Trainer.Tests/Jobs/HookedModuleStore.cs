@@ -9,10 +9,21 @@ public sealed class HookedModuleStore(IModuleStore inner) : IModuleStore
 
     public Func<Task>? AfterFirstPublish { get; set; }
 
+    /// <summary>Runs inside the first publish, with its document, before anything is written (a publish still in flight).</summary>
+    public Func<string, Task>? DuringFirstPublish { get; set; }
+
+    public int Publishes => Volatile.Read(ref _published);
+
     public async Task<ModuleVersionInfo> PublishAsync(string name, string document, CancellationToken cancellationToken = default)
     {
+        var first = Interlocked.Increment(ref _published) == 1;
+        if (first && DuringFirstPublish is { } during)
+        {
+            await during(document);
+        }
+
         var info = await inner.PublishAsync(name, document, cancellationToken);
-        if (Interlocked.Increment(ref _published) == 1 && AfterFirstPublish is { } hook)
+        if (first && AfterFirstPublish is { } hook)
         {
             await hook();
         }

@@ -70,6 +70,42 @@ public sealed class TrainingJobFaultTests(JobsRedisFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_run_whose_lease_lapsed_while_its_publish_was_in_flight_is_waited_for_and_its_version_reused()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var (registry, prefix) = fixture.NewDeployment();
+        var runner = new GatedRunner("in-flight") { AutoRelease = true };
+        var store = new HookedModuleStore(new FileSystemModuleStore(registry));
+        var logs = new FakeLogCollector();
+        await using var host = fixture.Host(registry, prefix, concurrency: 2, runner: runner, leaseDuration: TimeSpan.FromSeconds(30),
+            services: s => s.AddSingleton<IModuleStore>(store).AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs))));
+        var client = host.CreateClient();
+        // The first run's publish stalls (a slow store, a starved machine) until its lease lapses and the job's second
+        // run, on the other slot, reaches its own publish: that run must wait for the first one's version, not write
+        // a second. The stalled publish then completes.
+        store.DuringFirstPublish = async document =>
+        {
+            var job = (string)JsonNode.Parse(document)!["metadata"]![TrainingJobWorker.TrainingJobMetadataKey]!["id"]!;
+            await LapseLeaseAsync(host.Store, job);
+            while (!logs.GetSnapshot().Any(r => r.Message.Contains("an earlier run is still publishing", StringComparison.Ordinal)))
+            {
+                await Task.Delay(50, cts.Token);
+            }
+        };
+        var id = await TrainingJobsApiClient.CreateAsync(client, JobClient.InlineJob("in-flight"), cts.Token);
+
+        var done = await JobClient.WaitForStatusAsync(client, id, "succeeded", cts.Token);
+        var versions = await client.GetFromJsonAsync<JsonObject>("/api/modules/in-flight/versions", cts.Token);
+
+        Assert.Equal(2, (int)done["attempts"]!);
+        Assert.Equal(2, runner.Finished.Count);
+        Assert.Equal(1, store.Publishes);
+        Assert.Single(versions!["versions"]!.AsArray());
+        Assert.Equal(1, (int)done["result"]!["version"]!);
+        Assert.Equal(1, await host.Store.GetPublishedVersionAsync(id));
+    }
+
+    [Fact]
     public async Task A_worker_whose_lease_was_taken_over_does_not_publish_a_second_version()
     {
         using var cts = new CancellationTokenSource(Timeout);

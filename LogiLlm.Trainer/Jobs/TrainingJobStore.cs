@@ -209,7 +209,7 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
                 return PublishClaim.Published((int)fields[0]);
             }
 
-            if (fields[2] != lease.WorkerId || fields[3] != lease.Token || fields[4] != TrainingJobStatus.Running)
+            if (fields[2] != lease.WorkerId || fields[3] != lease.Token || fields[4] != TrainingJobStatus.Running.Name())
             {
                 return PublishClaim.Lost;
             }
@@ -222,7 +222,7 @@ public sealed class TrainingJobStore(IConnectionMultiplexer redis, IOptions<Trai
             var tran = db.CreateTransaction();
             tran.AddCondition(Condition.HashEqual(key, F.Worker, lease.WorkerId));
             tran.AddCondition(Condition.HashEqual(key, F.LeaseToken, lease.Token));
-            tran.AddCondition(Condition.HashEqual(key, F.Status, TrainingJobStatus.Running));
+            tran.AddCondition(Condition.HashEqual(key, F.Status, TrainingJobStatus.Running.Name()));
             tran.AddCondition(Condition.HashNotExists(key, F.PublishedVersion));
             tran.AddCondition(fields[1].IsNullOrEmpty ? Condition.HashNotExists(key, F.PublishToken) : Condition.HashEqual(key, F.PublishToken, fields[1]));
             _ = tran.HashSetAsync(key, F.PublishToken, lease.Token);

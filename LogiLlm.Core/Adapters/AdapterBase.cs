@@ -181,6 +181,25 @@ public abstract class AdapterBase : IAdapter
     /// <summary>The text of a value inside a prompt: strings as they are, other values as compact JSON.</summary>
     protected static string ValueText(object? value) => FieldValueJson.ToPromptText(value);
 
+    /// <summary>
+    /// The inputs part of a prompt: each input field that has a value, in signature order, written by
+    /// <paramref name="append"/> (the field's name and its value as prompt text), trailing whitespace trimmed.
+    /// </summary>
+    protected static string FormatPresentInputs(Signature signature, IReadOnlyDictionary<string, object?> values, Action<StringBuilder, string, string> append)
+    {
+        ArgumentNullException.ThrowIfNull(signature);
+        var sb = new StringBuilder();
+        foreach (var field in signature.InputFields)
+        {
+            if (TryGetValue(values, field.Name, out var value))
+            {
+                append(sb, field.Name, ValueText(value));
+            }
+        }
+
+        return sb.ToString().TrimEnd();
+    }
+
     /// <summary>Looks up a field's value by exact name, then case-insensitively.</summary>
     protected static bool TryGetValue(IReadOnlyDictionary<string, object?> values, string name, out object? value)
     {

@@ -38,19 +38,8 @@ public sealed class JsonAdapter : AdapterBase
     }
 
     /// <inheritdoc />
-    protected override string FormatInputs(Signature signature, IReadOnlyDictionary<string, object?> values)
-    {
-        var sb = new StringBuilder();
-        foreach (var field in signature.InputFields)
-        {
-            if (TryGetValue(values, field.Name, out var value))
-            {
-                sb.Append(ChatAdapter.Marker(field.Name)).Append('\n').Append(ValueText(value)).Append("\n\n");
-            }
-        }
-
-        return sb.ToString().TrimEnd();
-    }
+    protected override string FormatInputs(Signature signature, IReadOnlyDictionary<string, object?> values) =>
+        FormatPresentInputs(signature, values, (sb, name, text) => sb.Append(ChatAdapter.Marker(name)).Append('\n').Append(text).Append("\n\n"));
 
     /// <inheritdoc />
     protected override string FormatOutputs(Signature signature, IReadOnlyDictionary<string, object?> values)

@@ -25,19 +25,8 @@ public sealed partial class MarkdownAdapter : AdapterBase
     protected override string MissingHint => "each output must follow a '## field' heading or a '**field:**' label";
 
     /// <inheritdoc />
-    protected override string FormatInputs(Signature signature, IReadOnlyDictionary<string, object?> values)
-    {
-        var sb = new StringBuilder();
-        foreach (var field in signature.InputFields)
-        {
-            if (TryGetValue(values, field.Name, out var value))
-            {
-                sb.Append("## ").Append(field.Name).Append('\n').Append(ValueText(value)).Append("\n\n");
-            }
-        }
-
-        return sb.ToString().TrimEnd();
-    }
+    protected override string FormatInputs(Signature signature, IReadOnlyDictionary<string, object?> values) =>
+        FormatPresentInputs(signature, values, (sb, name, text) => sb.Append("## ").Append(name).Append('\n').Append(text).Append("\n\n"));
 
     /// <inheritdoc />
     protected override string FormatOutputs(Signature signature, IReadOnlyDictionary<string, object?> values)

@@ -25,19 +25,8 @@ public sealed partial class XmlAdapter : AdapterBase
     protected override string MissingHint => "each output must be wrapped in <field>...</field>";
 
     /// <inheritdoc />
-    protected override string FormatInputs(Signature signature, IReadOnlyDictionary<string, object?> values)
-    {
-        var sb = new StringBuilder();
-        foreach (var field in signature.InputFields)
-        {
-            if (TryGetValue(values, field.Name, out var value))
-            {
-                AppendElement(sb, field.Name, Escape(ValueText(value)));
-            }
-        }
-
-        return sb.ToString().TrimEnd();
-    }
+    protected override string FormatInputs(Signature signature, IReadOnlyDictionary<string, object?> values) =>
+        FormatPresentInputs(signature, values, (sb, name, text) => AppendElement(sb, name, Escape(text)));
 
     /// <inheritdoc />
     protected override string FormatOutputs(Signature signature, IReadOnlyDictionary<string, object?> values)

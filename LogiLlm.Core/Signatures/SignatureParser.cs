@@ -318,26 +318,33 @@ internal sealed class SignatureParser
             }
 
             args.Add(ParseType(allowBareNone: true));
-            SkipWhitespace();
-            if (AtEnd)
+            if (!MoreItems(open, $"unbalanced brackets: expected ',' or ']' to close '[' at position {open}"))
             {
-                throw Fail(_pos, $"unbalanced brackets: expected ']' to close '[' at position {open}, found end of input");
-            }
-
-            if (Current == ',')
-            {
-                _pos++;
-                continue;
-            }
-
-            if (Current == ']')
-            {
-                _pos++;
                 return args;
             }
-
-            throw Fail(_pos, $"unbalanced brackets: expected ',' or ']' to close '[' at position {open}, found {Describe()}");
         }
+    }
+
+    /// <summary>
+    /// After an item of a bracketed list opened at <paramref name="open"/>: true past a ',' (another item follows),
+    /// false past the closing ']'; anything else fails with <paramref name="expected"/> and what was found.
+    /// </summary>
+    private bool MoreItems(int open, string expected)
+    {
+        SkipWhitespace();
+        if (AtEnd)
+        {
+            throw Fail(_pos, $"unbalanced brackets: expected ']' to close '[' at position {open}, found end of input");
+        }
+
+        if (Current is ',' or ']')
+        {
+            var another = Current == ',';
+            _pos++;
+            return another;
+        }
+
+        throw Fail(_pos, $"{expected}, found {Describe()}");
     }
 
     private FieldType ParseLiteralValues(int open)
@@ -355,25 +362,10 @@ internal sealed class SignatureParser
             var (value, kind) = ReadLiteral();
             values.Add(value);
             kinds.Add(kind);
-            SkipWhitespace();
-            if (AtEnd)
+            if (!MoreItems(open, $"expected ',' or ']' in Literal[...] opened at position {open}"))
             {
-                throw Fail(_pos, $"unbalanced brackets: expected ']' to close '[' at position {open}, found end of input");
-            }
-
-            if (Current == ',')
-            {
-                _pos++;
-                continue;
-            }
-
-            if (Current == ']')
-            {
-                _pos++;
                 return FieldType.CreateLiteral(values, [.. kinds]);
             }
-
-            throw Fail(_pos, $"expected ',' or ']' in Literal[...] opened at position {open}, found {Describe()}");
         }
     }
 

@@ -23,7 +23,7 @@ public static class ModuleFiles
     {
         var module = Load(ctx, path).Module;
         module.Provider = ctx.CreateProvider();
-        var saved = SavedProviderConfig.Of(module);
+        var saved = module.SavedProvider;
         if (saved is not null && !string.Equals(saved.Name, module.Provider.Name, StringComparison.OrdinalIgnoreCase))
         {
             ctx.Status($"warning: saved with provider '{saved.Name}' ({saved.Model}), run with '{module.Provider.Name}' ({module.Provider.Model}); answers may differ.");

@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using LogiLlm.Persistence;
 
 namespace LogiLlm.Registry;
 
@@ -59,7 +59,7 @@ public sealed class AzureBlobModuleStore : IModuleStore
         await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
 
         var bytes = Utf8NoBom.GetBytes(document);
-        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var sha = DocumentDigest.Of(bytes);
         var content = BinaryData.FromBytes(bytes);
         var next = await MaxVersionAsync(name, cancellationToken).ConfigureAwait(false) + 1;
         var conflicts = 0;
@@ -122,7 +122,7 @@ public sealed class AzureBlobModuleStore : IModuleStore
         }
 
         var bytes = download.Content.ToArray();
-        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var sha = DocumentDigest.Of(bytes);
         if (download.Details.Metadata.TryGetValue(DigestMetadataKey, out var recorded) && !string.Equals(recorded, sha, StringComparison.Ordinal))
         {
             throw new InvalidDataException(
@@ -311,7 +311,7 @@ public sealed class AzureBlobModuleStore : IModuleStore
     {
         var blob = VersionBlob(name, version);
         var download = (await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
-        var sha = Convert.ToHexStringLower(SHA256.HashData(download.Content.ToMemory().Span));
+        var sha = DocumentDigest.Of(download.Content.ToMemory().Span);
         var metadata = new Dictionary<string, string>(download.Details.Metadata) { [DigestMetadataKey] = sha };
         try
         {

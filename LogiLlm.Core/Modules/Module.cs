@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: the base holds every piece of state a saved file carries and the operations over all of
+// it (clone, derive, provider resolution, invocation); split apart, each part would need the others' internals.
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using LogiLlm.Adapters;
@@ -36,6 +38,12 @@ public abstract class Module
 
     /// <summary>The module type saved in files, e.g. "Predict" or "ChainOfThought".</summary>
     public string ModuleType { get; }
+
+    /// <summary>
+    /// The <c>provider_config</c> this module was loaded with (null if none, or not loaded from a file); kept so that
+    /// load -> save writes it again when no live provider was set up. Clones carry it.
+    /// </summary>
+    public SavedProviderConfig? SavedProvider { get; internal set; }
 
     /// <summary>The task contract; may be null for a pure composite.</summary>
     public Signature? Signature { get; set; }
@@ -309,7 +317,7 @@ public abstract class Module
         }
 
         // A module loaded without a live provider still remembers the provider_config it was saved with.
-        Persistence.SavedProviderConfig.CopyRemembered(this, target);
+        target.SavedProvider = SavedProvider;
         return target;
     }
 

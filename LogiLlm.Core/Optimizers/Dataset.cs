@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -97,6 +96,6 @@ public static class Dataset
             buffer.Write("\n"u8);
         }
 
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+        return "sha256:" + DocumentDigest.Of(buffer.WrittenSpan);
     }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -6,7 +8,9 @@ namespace LogiLlm.Persistence;
 
 /// <summary>
 /// Canonical JSON: object keys sorted by ordinal, no white space, relaxed escaping. Equal content gives equal bytes
-/// whatever the key order or formatting of the source, which is what digests (integrity, dataset lineage) need.
+/// whatever the key order or formatting of the source, which is what digests (integrity, dataset lineage, prediction
+/// keys) and comparisons (the Studio's diff, which compiles this file too) need. The only canonical writer: over nodes
+/// and over parsed elements, with the same bytes for the same content.
 /// </summary>
 public static class CanonicalJson
 {
@@ -18,6 +22,86 @@ public static class CanonicalJson
         SkipValidation = false,
         MaxDepth = 4096,
     };
+
+    /// <summary>Writes <paramref name="node"/> canonically.</summary>
+    public static void Write(Utf8JsonWriter writer, JsonNode? node) => Write(writer, node, []);
+
+    /// <summary>Writes <paramref name="node"/> canonically, leaving out the top-level keys in <paramref name="excluded"/>.</summary>
+    public static void Write(Utf8JsonWriter writer, JsonNode? node, ReadOnlySpan<string> excluded)
+    {
+        switch (node)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case JsonObject obj:
+                writer.WriteStartObject();
+                foreach (var (key, value) in Sorted(obj))
+                {
+                    if (!excluded.Contains(key))
+                    {
+                        writer.WritePropertyName(key);
+                        Write(writer, value, []);
+                    }
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonArray array:
+                writer.WriteStartArray();
+                foreach (var item in array)
+                {
+                    Write(writer, item, []);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                node.WriteTo(writer);
+                break;
+        }
+    }
+
+    /// <summary>Writes <paramref name="element"/> canonically (the same bytes as for the equivalent <see cref="JsonNode"/>).</summary>
+    public static void Write(Utf8JsonWriter writer, JsonElement element) => Write(writer, element, []);
+
+    /// <summary>Writes <paramref name="element"/> canonically, leaving out the top-level keys in <paramref name="excluded"/>.</summary>
+    public static void Write(Utf8JsonWriter writer, JsonElement element, ReadOnlySpan<string> excluded)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                WriteObject(writer, element, excluded);
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray())
+                {
+                    Write(writer, item, []);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
+
+    /// <summary><paramref name="node"/> as canonical JSON text.</summary>
+    public static string ToText(JsonNode? node) => System.Text.Encoding.UTF8.GetString(ToUtf8(node).WrittenSpan);
+
+    /// <summary><paramref name="node"/> as canonical UTF-8 bytes.</summary>
+    public static ArrayBufferWriter<byte> ToUtf8(JsonNode? node)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            Write(writer, node);
+        }
+
+        return buffer;
+    }
 
     internal static KeyValuePair<string, JsonNode?>[] Sorted(JsonObject obj)
     {
@@ -42,36 +126,82 @@ public static class CanonicalJson
         return pairs;
     }
 
-    /// <summary>Writes <paramref name="node"/> canonically.</summary>
-    public static void Write(Utf8JsonWriter writer, JsonNode? node)
+    private static void WriteObject(Utf8JsonWriter writer, JsonElement element, ReadOnlySpan<string> excluded)
     {
-        switch (node)
+        writer.WriteStartObject();
+        var properties = ArrayPool<JsonProperty>.Shared.Rent(element.GetPropertyCount());
+        try
         {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case JsonObject obj:
-                writer.WriteStartObject();
-                foreach (var (key, value) in Sorted(obj))
+            var n = 0;
+            var ascii = true;
+            foreach (var property in element.EnumerateObject())
+            {
+                properties[n++] = property;
+                ascii &= IsPlainAscii(JsonMarshal.GetRawUtf8PropertyName(property));
+            }
+
+            // Plain ASCII names sort by their raw bytes exactly as strings sort by ordinal (no string per name).
+            var span = properties.AsSpan(0, n);
+            if (ascii)
+            {
+                span.Sort(static (a, b) => JsonMarshal.GetRawUtf8PropertyName(a).SequenceCompareTo(JsonMarshal.GetRawUtf8PropertyName(b)));
+            }
+            else
+            {
+                span.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            }
+
+            foreach (var property in span)
+            {
+                if (!excluded.IsEmpty && IsExcluded(property, excluded))
                 {
-                    writer.WritePropertyName(key);
-                    Write(writer, value);
+                    continue;
                 }
 
-                writer.WriteEndObject();
-                break;
-            case JsonArray array:
-                writer.WriteStartArray();
-                foreach (var item in array)
+                if (ascii)
                 {
-                    Write(writer, item);
+                    writer.WritePropertyName(JsonMarshal.GetRawUtf8PropertyName(property));
+                }
+                else
+                {
+                    writer.WritePropertyName(property.Name);
                 }
 
-                writer.WriteEndArray();
-                break;
-            default:
-                node.WriteTo(writer);
-                break;
+                Write(writer, property.Value, []);
+            }
         }
+        finally
+        {
+            ArrayPool<JsonProperty>.Shared.Return(properties, clearArray: true);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static bool IsExcluded(JsonProperty property, ReadOnlySpan<string> excluded)
+    {
+        foreach (var key in excluded)
+        {
+            if (property.NameEquals(key))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Printable ASCII without escapes: the raw bytes are the name itself.</summary>
+    private static bool IsPlainAscii(ReadOnlySpan<byte> name)
+    {
+        foreach (var b in name)
+        {
+            if (b is < 0x20 or >= 0x7F or (byte)'\\')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

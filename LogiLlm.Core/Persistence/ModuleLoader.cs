@@ -124,7 +124,7 @@ public static class ModuleLoader
             }
 
             // Only now, with the whole module built, touch shared state (the provider registry).
-            var savedProvider = SavedProviderConfig.Of(module);
+            var savedProvider = module.SavedProvider;
             var providerSetUp = savedProvider is null ? null : ApplyProvider(module, savedProvider, context);
             context.Flush();
             var report = new LoadReport(context.Reader.FilePath, header.LibraryVersion, header.FormatVersion, header.SaveTimestamp, header.Digest, savedProvider, providerSetUp, context.Diagnostics)
@@ -342,7 +342,7 @@ public static class ModuleLoader
 
             if (provider is not null)
             {
-                SavedProviderConfig.Remember(module, provider);
+                module.SavedProvider = provider;
             }
 
             if (customState is not null)

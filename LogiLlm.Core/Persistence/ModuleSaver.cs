@@ -325,7 +325,7 @@ public static class ModuleSaver
         }
 
         // A module loaded without SetupProvider keeps the provider it was saved with.
-        if (SavedProviderConfig.Of(module) is { } saved)
+        if (module.SavedProvider is { } saved)
         {
             return new JsonObject
             {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using LogiLlm.Persistence;
 
@@ -132,7 +131,7 @@ public sealed class FileSystemModuleStore : IModuleStore
             if (sha is null)
             {
                 // Versions are immutable, so a digest computed once can be cached next to the version.
-                sha = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)));
+                sha = DocumentDigest.Of(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
                 TryWriteDigest(name, version, sha);
             }
 
@@ -286,5 +285,5 @@ public sealed class FileSystemModuleStore : IModuleStore
     }
 
     private static ModuleVersionInfo CreateInfo(string name, int version, byte[] bytes, DateTime lastWriteUtc) =>
-        new(name, version, new DateTimeOffset(lastWriteUtc, TimeSpan.Zero), bytes.LongLength, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        new(name, version, new DateTimeOffset(lastWriteUtc, TimeSpan.Zero), bytes.LongLength, DocumentDigest.Of(bytes));
 }

@@ -30,7 +30,7 @@ internal static class ModuleViews
             DemoManager.ToWireName(module.DemoManager.SelectionStrategy),
             module.Adapter.Name,
             module.Metadata["optimization"]?.DeepClone(),
-            SavedProviderConfig.Of(module) is { } saved ? new ProviderDto(saved.Name, saved.Model) : null,
+            module.SavedProvider is { } saved ? new ProviderDto(saved.Name, saved.Model) : null,
             new ProviderDto(serving.Name, serving.Model),
             resolved.ProviderMismatch,
             resolved.Digest);

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Security.Cryptography;
 using LogiLlm.Persistence;
 using LogiLlm.Providers;
 using LogiLlm.Registry;
@@ -117,13 +116,13 @@ public sealed class BakedModules(
         }
 
         module.Provider = provider;
-        var mismatch = BakedProviderMismatch(SavedProviderConfig.Of(module));
+        var mismatch = BakedProviderMismatch(module.SavedProvider);
         if (mismatch is not null)
         {
             logger.LogWarning("Baked module {Module}: {ProviderMismatch}", name, mismatch);
         }
 
-        return new ResolvedModule(name, Version, module, Convert.ToHexStringLower(SHA256.HashData(bytes)), mismatch);
+        return new ResolvedModule(name, Version, module, DocumentDigest.Of(bytes), mismatch);
     }
 
     private string? BakedProviderMismatch(SavedProviderConfig? saved) =>

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using LogiLlm.Hosting;
 using LogiLlm.Persistence;
 using LogiLlm.Providers;
@@ -118,7 +116,7 @@ public sealed class ModuleResolver(
         // With ModuleSigning:Key set, a version not signed with it (or altered since) is refused.
         var module = ModuleLoader.LoadFromString(document, files.Require);
         module.Provider = provider;
-        var mismatch = DescribeMismatch(SavedProviderConfig.Of(module));
+        var mismatch = DescribeMismatch(module.SavedProvider);
         if (mismatch is not null)
         {
             logger.LogWarning("Module {Module}@{Version}: {ProviderMismatch}", pointer.Name, pointer.Version, mismatch);
@@ -128,7 +126,7 @@ public sealed class ModuleResolver(
         return new ResolvedModule(pointer.Name, pointer.Version, module, digest, mismatch);
     }
 
-    private static string Digest(string document) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(document)));
+    private static string Digest(string document) => DocumentDigest.Of(document);
 
     private string? DescribeMismatch(SavedProviderConfig? saved)
     {

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -39,13 +37,7 @@ public sealed class PredictionCache(IConnectionMultiplexer redis, IOptions<Predi
             ["provider"] = module.Provider?.Name,
             ["model"] = module.Provider?.Model,
         };
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, CanonicalJson.WriterOptions))
-        {
-            CanonicalJson.Write(writer, content);
-        }
-
-        return $"logillm:prediction:{Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan))}";
+        return $"logillm:prediction:{DocumentDigest.OfCanonical(content)}";
     }
 
     /// <summary>A cached prediction, or null.</summary>

@@ -98,11 +98,5 @@ public sealed class ModuleDocument
         node is JsonValue value && value.TryGetValue<double>(out var number) ? number : null;
 
     /// <summary>JSON with object keys sorted at every depth, so equal values read equal.</summary>
-    internal static string Canonical(JsonNode? node) => node switch
-    {
-        JsonObject o => "{" + string.Join(",", o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{JsonSerializer.Serialize(p.Key)}:{Canonical(p.Value)}")) + "}",
-        JsonArray a => "[" + string.Join(",", a.Select(Canonical)) + "]",
-        null => "null",
-        _ => node.ToJsonString(),
-    };
+    internal static string Canonical(JsonNode? node) => LogiLlm.Persistence.CanonicalJson.ToText(node);
 }

@@ -111,7 +111,7 @@ public class PythonFixtureTests
         Assert.Empty(saved.Config);
         Assert.Equal("logillm.providers.mock.MockProvider", saved.ProviderClass);
         Assert.Null(result.Module.Provider);
-        Assert.Same(saved, SavedProviderConfig.Of(result.Module));
+        Assert.Same(saved, result.Module.SavedProvider);
         Assert.Equal(0.2, result.Module.Config.Temperature);
         Assert.Equal(64, result.Module.Config.MaxTokens);
         Assert.Equal(["text"], result.Module.Signature!.InputFields.Select(f => f.Name));

@@ -65,7 +65,7 @@ public class RoundTripPropertyTests
         Assert.Equal(expected.DemoManager.TeacherDemos, actual.DemoManager.TeacherDemos);
         if (expected.Provider is { } provider)
         {
-            var saved = SavedProviderConfig.Of(actual);
+            var saved = actual.SavedProvider;
             Assert.NotNull(saved);
             Assert.Equal(provider.Name, saved.Name);
             Assert.Equal(provider.Model, saved.Model);

@@ -100,7 +100,7 @@ public class VersionAndProviderTests
         Assert.Contains(result.Report.Warnings, w => w.Code == LoadDiagnostic.ProviderSetupFailed);
         Assert.Null(result.Report.ProviderSetUp);
         Assert.Null(providers.DefaultProvider);
-        Assert.Equal("openai", SavedProviderConfig.Of(result.Module)!.Name);
+        Assert.Equal("openai", result.Module.SavedProvider!.Name);
     }
 
     [Fact]

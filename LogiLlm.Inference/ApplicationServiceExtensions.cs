@@ -18,7 +18,10 @@ public static class ApplicationServiceExtensions
         builder.Services.AddOptions<LlmSettings>().BindConfiguration(LlmSettings.SectionName);
         // "local" (the offline embedding model) is the default provider when no LLM is configured.
         // The model client, Microsoft.Extensions.AI style: AddChatClient(provider) + telemetry and logging middleware.
+        // Deterministic calls are answered from the shared response cache first (Redis, memory in front): outermost, so a
+        // cached answer is no model call in the telemetry.
         builder.Services.AddLogiLlmConfiguredProvider(sp => sp.GetRequiredService<IOptions<LlmSettings>>().Value)
+            .UseSharedResponseCache(builder)
             .UseLogiLlmTelemetryAndLogging();
         // Load warnings (version, provider mismatch) of the modules it serves reach the service's logs.
         builder.Services.AddLogiLlmPersistenceLogging();
@@ -39,8 +42,6 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton(sp => new LoadedModules(sp.GetRequiredService<IOptions<ModuleCacheOptions>>().Value.MaxLoadedModules));
         builder.Services.AddSingleton<ModuleResolver>();
         builder.Services.AddHostedService<ModuleCacheResync>();
-        builder.Services.AddOptions<PredictionCacheOptions>().BindConfiguration(PredictionCacheOptions.SectionName);
-        builder.Services.AddSingleton<PredictionCache>();
         builder.Services.AddExceptionProblemMapper<InferenceProblemMapper>();
         builder.Services.AddSingleton<PredictionService>();
         builder.Services.AddHealthChecks().AddCheck<CacheHealthCheck>("cache", failureStatus: HealthStatus.Degraded);

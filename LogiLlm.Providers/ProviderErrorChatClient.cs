@@ -18,6 +18,11 @@ internal sealed partial class ProviderErrorChatClient(IChatClient inner, string 
     private const int MaxDetailLength = 400;
     private readonly ILogger _logger = loggerFactory?.CreateLogger(ProviderHttpResilience.LoggerCategory) ?? NullLogger.Instance;
 
+    /// <summary>The SDK client's metadata, else this provider's name and model (a response cache keys on them).</summary>
+    public override object? GetService(Type serviceType, object? serviceKey = null) =>
+        base.GetService(serviceType, serviceKey)
+        ?? (serviceType == typeof(ChatClientMetadata) && serviceKey is null ? new ChatClientMetadata(providerName, defaultModelId: model) : null);
+
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var scope = ProviderCallScope.Begin();

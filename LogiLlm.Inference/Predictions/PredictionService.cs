@@ -1,8 +1,8 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using LogiLlm.Inference.Apis;
 using LogiLlm.Inference.Modules;
 using LogiLlm.Persistence;
+using LogiLlm.Providers;
 using LogiLlm.Registry;
 using LogiLlm.Signatures;
 
@@ -10,11 +10,11 @@ namespace LogiLlm.Inference.Predictions;
 
 /// <summary>
 /// Serving of a saved module, behind the endpoints: resolution (baked modules, then the module cache and the trainer's
-/// registry), the prediction cache, and invocation. Failures the exception mapper answers propagate
+/// registry), invocation, and whether the answer came from the response cache. Failures the exception mapper answers propagate
 /// (<see cref="InferenceProblemMapper"/>: a provider failure, a module that does not load, an unreachable registry,
 /// inputs that do not fit); what a caller got wrong about the reference is a <see cref="ModuleLookup"/> problem.
 /// </summary>
-public sealed class PredictionService(ModuleResolver resolver, BakedModules baked, PredictionCache cache, InferenceProblemMapper problems)
+public sealed class PredictionService(ModuleResolver resolver, BakedModules baked, InferenceProblemMapper problems)
 {
     /// <summary>Items of a batch run at once.</summary>
     private const int BatchConcurrency = 4;
@@ -50,44 +50,38 @@ public sealed class PredictionService(ModuleResolver resolver, BakedModules bake
         return resolved is null ? ModuleLookup.NotFound($"The registry has no module '{reference}'.") : ModuleLookup.Found(resolved);
     }
 
-    /// <summary>One prediction, from the cache when the module's answers are deterministic and it was asked before.</summary>
+    /// <summary>
+    /// One prediction. Deterministic model calls are answered by the response cache of the chat client pipeline
+    /// (<see cref="DeterministicResponseCache"/>); the answer says <c>cached</c> when every call of it came from there.
+    /// </summary>
     /// <exception cref="ModuleInputException">The inputs do not fit the signature.</exception>
     /// <exception cref="LogiLlm.Providers.ProviderException">The model provider failed.</exception>
     public async Task<PredictionOutcome> PredictAsync(ResolvedModule resolved, JsonObject json, CancellationToken cancellationToken)
     {
         using var activity = InferenceTelemetry.StartPredict(resolved);
-        var inputs = Inputs(json);
-        var cacheKey = PredictionCache.Applies(resolved.Module) ? PredictionCache.Key(resolved, inputs) : null;
-        if (cacheKey is not null && await cache.GetAsync(cacheKey) is { } hit)
-        {
-            activity.SetCache("hit");
-            return new PredictionOutcome(new PredictResponse(Inputs(hit.Outputs), resolved.Name, resolved.Version, null, Cached: true), null);
-        }
-
-        activity.SetCache(cacheKey is null ? "off" : "miss");
+        using var cache = ResponseCacheScope.Begin();
         Prediction prediction;
         try
         {
-            prediction = await resolved.Module.InvokeAsync(inputs, cancellationToken);
+            prediction = await resolved.Module.InvokeAsync(Inputs(json), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            activity.SetCache(cache.Outcome);
             activity.SetFailed(ex is ModuleInputException ? "the inputs do not fit the signature" : "the provider failed");
             throw;
         }
 
+        activity.SetCache(cache.Outcome);
         if (!prediction.Success)
         {
             activity.SetFailed("the model's answer could not be parsed");
             return new PredictionOutcome(null, prediction.Error);
         }
 
-        if (cacheKey is not null)
-        {
-            await cache.SetAsync(cacheKey, new CachedPrediction(JsonSerializer.SerializeToNode(prediction.Outputs)!.AsObject()));
-        }
-
-        return new PredictionOutcome(new PredictResponse(prediction.Outputs, resolved.Name, resolved.Version, Usage(prediction), Cached: false), null);
+        // An answer from the cache spent no tokens now.
+        var cached = cache.AnsweredFromCache;
+        return new PredictionOutcome(new PredictResponse(prediction.Outputs, resolved.Name, resolved.Version, cached ? null : Usage(prediction), cached), null);
     }
 
     /// <summary>

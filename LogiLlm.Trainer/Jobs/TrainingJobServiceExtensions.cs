@@ -27,7 +27,9 @@ public static class TrainingJobServiceExtensions
         builder.Services.ConfigureAll<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(o => o.AddSchemaTransformer<LogiLlm.Trainer.Apis.OptimizerDefaultsSchemaTransformer>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         // The model client, Microsoft.Extensions.AI style: AddChatClient(provider) + telemetry and logging middleware.
+        // Deterministic calls (temperature 0, or config cache: true) share answers with inference through the response cache.
         builder.Services.AddLogiLlmConfiguredProvider(sp => sp.GetRequiredService<IOptions<LlmSettings>>().Value)
+            .UseSharedResponseCache(builder)
             .UseLogiLlmTelemetryAndLogging();
 
         builder.Services.TryAddSingleton<ISampleDatasets, SampleDatasetCatalog>();

@@ -219,6 +219,27 @@ public sealed class PredictApiTests : IDisposable
     }
 
     [Fact]
+    public async Task A_deterministic_answer_is_shared_through_redis_under_the_response_prefix_with_a_time_to_live()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        using var inference = _services.CreateInferenceClient();
+        await ImportAsync("shared-answers", "optimized.json", cts.Token, doc => doc["config"]!["temperature"] = 0.0);
+
+        var answer = await PredictOkAsync(inference, "shared-answers", "Where is my order?", cts.Token);
+
+        Assert.False((bool)answer["cached"]!);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(_services.Redis.ConnectionString);
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        RedisKey? key;
+        while ((key = server.Keys(pattern: "logillm:response:*").Cast<RedisKey?>().FirstOrDefault()) is null)
+        {
+            await Task.Delay(50, cts.Token);
+        }
+
+        Assert.NotNull(await redis.GetDatabase().KeyTimeToLiveAsync(key.Value));
+    }
+
+    [Fact]
     public async Task Health_is_degraded_not_dead_while_redis_is_down()
     {
         using var cts = new CancellationTokenSource(Timeout);

@@ -9,14 +9,17 @@ namespace LogiLlm.Benchmarks;
 /// from the repo root): builds the trainer and inference in Release, starts a throw-away redis-server and both
 /// services as child processes on loopback (mock provider), imports the Python LogiLLM fixture
 /// <c>optimized.json</c>, warms the module cache, then loads <c>GET /alive</c> and
-/// <c>POST /api/modules/email-classifier/predict</c> of the same inference process alternately (A B A B) and prints
-/// requests/s, p50 and p99 of each and the ratio predict_rps / alive_rps (aim: ≥ 0.8).
+/// <c>POST /api/modules/email-classifier/predict</c> of the same inference process alternately (A B A B), then the
+/// same prediction of a temperature-0 copy (<c>cached</c>: answered by the response cache), and prints requests/s, p50
+/// and p99 of each and the ratio predict_rps / alive_rps (aim: ≥ 0.8). <c>PredictionCache__MemoryEntries=0</c> in the
+/// environment (inherited by the services) measures the cache without its memory layer.
 /// Options: <c>--workers N</c> (16), <c>--seconds S</c> measured per phase (10), <c>--warmup S</c> (2),
 /// <c>--rounds R</c> (2), <c>--no-build</c> (use the dlls already built), <c>--wrk</c> (also run <c>wrk</c> when on PATH).
 /// </summary>
 public static class ServeLoad
 {
     private const string ModuleName = "email-classifier";
+    private const string CachedModuleName = "email-classifier-t0";
     private const string PredictBody = """{"inputs":{"email":"Where is my order?"}}""";
     private const string FixtureRelative = "shared/fixtures/logillm-py-0.2.17/optimized.json";
     private const double RatioAim = 0.8;
@@ -150,6 +153,25 @@ public static class ServeLoad
             Console.WriteLine($"imported {Path.GetRelativePath(repo, fixture)}: {text}");
         }
 
+        // The same module at temperature 0: its repeated prediction is answered by the response cache (memory, then Redis).
+        var deterministic = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(fixture, cancellationToken).ConfigureAwait(false))!;
+        deterministic["config"]!["temperature"] = 0.0;
+        using (var import = new StringContent(deterministic.ToJsonString(), Encoding.UTF8, "application/json"))
+        {
+            using var imported = await setup.PostAsync($"{trainerUrl}/api/modules/{CachedModuleName}/versions", import, cancellationToken).ConfigureAwait(false);
+            if (!imported.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"importing the temperature-0 copy answered HTTP {(int)imported.StatusCode}: {await imported.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
+            }
+        }
+
+        var cachedUrl = new Uri($"{inferenceUrl}/api/modules/{CachedModuleName}/predict");
+        using (var warm = new StringContent(PredictBody, Encoding.UTF8, "application/json"))
+        {
+            using var first = await setup.PostAsync(cachedUrl, warm, cancellationToken).ConfigureAwait(false);
+            first.EnsureSuccessStatusCode();
+        }
+
         var predictUrl = new Uri($"{inferenceUrl}/api/modules/{ModuleName}/predict");
         using (var warm = new StringContent(PredictBody, Encoding.UTF8, "application/json"))
         {
@@ -165,6 +187,7 @@ public static class ServeLoad
 
         var alive = new ServeLoadGenerator.Target("alive", new Uri($"{inferenceUrl}/alive"), null);
         var predict = new ServeLoadGenerator.Target("predict", predictUrl, Encoding.UTF8.GetBytes(PredictBody));
+        var cached = new ServeLoadGenerator.Target("cached", cachedUrl, Encoding.UTF8.GetBytes(PredictBody));
         using var http = ServeLoadGenerator.CreateClient(options.Workers);
         http.DefaultRequestHeaders.Add("X-Api-Key", adminKey);
         var results = new List<ServeLoadGenerator.PhaseResult>();
@@ -172,7 +195,7 @@ public static class ServeLoad
         Console.WriteLine("endpoint  round  requests  errors       rps   p50 ms   p99 ms   max ms");
         for (var round = 1; round <= options.Rounds; round++)
         {
-            foreach (var target in new[] { alive, predict })
+            foreach (var target in new[] { alive, predict, cached })
             {
                 var result = await ServeLoadGenerator.RunAsync(
                     http, target, round, options.Workers, TimeSpan.FromSeconds(options.Warmup), TimeSpan.FromSeconds(options.Seconds), cancellationToken)
@@ -193,11 +216,14 @@ public static class ServeLoad
         Console.WriteLine($"best of {options.Rounds} round(s):");
         Console.WriteLine(Row(bestAlive));
         Console.WriteLine(Row(bestPredict));
+        var bestCached = results.Where(r => r.Name == "cached").MaxBy(r => r.Rps)!;
+        Console.WriteLine(Row(bestCached));
         for (var round = 1; round <= options.Rounds; round++)
         {
             var a = results.Single(r => r.Name == "alive" && r.Round == round);
             var p = results.Single(r => r.Name == "predict" && r.Round == round);
-            Console.WriteLine(Invariant($"round {round} ratio: {(a.Rps > 0 ? p.Rps / a.Rps : 0):0.00}"));
+            var c = results.Single(r => r.Name == "cached" && r.Round == round);
+            Console.WriteLine(Invariant($"round {round} ratio: {(a.Rps > 0 ? p.Rps / a.Rps : 0):0.00} (cached answers: {(a.Rps > 0 ? c.Rps / a.Rps : 0):0.00})"));
         }
 
         Console.WriteLine(Invariant($"predict/alive rps ratio: {ratio:0.00} (aim >= {RatioAim:0.0}){(ratio >= RatioAim ? "" : "  BELOW AIM")}"));

@@ -221,7 +221,7 @@ internal static class DemoJson
             }
             else if (property.NameEquals(K.Source))
             {
-                source = OptionalString(value, K.Source);
+                source = KnownSource(value) ?? OptionalString(value, K.Source);
             }
             else if (property.NameEquals(K.Metadata))
             {
@@ -248,6 +248,14 @@ internal static class DemoJson
             : value.ValueKind == JsonValueKind.Null && name != K.Metadata ? throw r.Fail($"Missing required object '{name}'", JsonPaths.Property(Path(), name))
             : throw r.Fail($"Expected an object, found {DocumentReader.Describe(value.ValueKind)}", JsonPaths.Property(Path(), name));
 
+        // The usual sources without a string per demo.
+        static string? KnownSource(JsonElement value) =>
+            value.ValueKind != JsonValueKind.String ? null
+            : value.ValueEquals("bootstrap") ? "bootstrap"
+            : value.ValueEquals("manual") ? "manual"
+            : value.ValueEquals("labeled") ? "labeled"
+            : null;
+
         string? OptionalString(JsonElement value, string name) => value.ValueKind switch
         {
             JsonValueKind.Null => null,
@@ -256,23 +264,6 @@ internal static class DemoJson
         };
     }
 
-    private static ReadOnlyDictionary<string, JsonNode?> ReadValues(JsonElement obj)
-    {
-        var values = new OrderedDictionary<string, JsonNode?>(StringComparer.Ordinal);
-        foreach (var property in obj.EnumerateObject())
-        {
-            values[property.Name] = ToNode(property.Value);
-        }
-
-        return new ReadOnlyDictionary<string, JsonNode?>(values);
-    }
-
-    /// <summary>A node over <paramref name="element"/> (read lazily from the parsed document, as a parsed tree's nodes are).</summary>
-    private static JsonNode? ToNode(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Null => null,
-        JsonValueKind.Object => JsonObject.Create(element),
-        JsonValueKind.Array => JsonArray.Create(element),
-        _ => JsonValue.Create(element),
-    };
+    // Kept as the parsed object until read: most loaded demos never reach a prompt.
+    private static ElementValues ReadValues(JsonElement obj) => new(obj);
 }

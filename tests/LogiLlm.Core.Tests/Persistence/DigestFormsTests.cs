@@ -40,6 +40,30 @@ public class DigestFormsTests
         Assert.True(ModuleSaver.CreateDocument(loaded)["demo_manager"]!["demos"]![0]!["metadata"]!["added"]!.GetValue<bool>());
     }
 
+    [Fact]
+    public void Loaded_demo_values_are_read_when_first_used_and_every_reader_sees_the_same_nodes()
+    {
+        var module = new Predict("email: str, tags: list[str] -> category: str");
+        for (var i = 0; i < 20; i++)
+        {
+            module.DemoManager.Add(Demo.Create(new { email = $"message {i}", tags = new[] { "t", $"n{i}" } }, new { category = i % 2 == 0 ? "even" : "odd" }, source: "labeled"));
+        }
+
+        var loaded = ModuleLoader.LoadFromString(ModuleSaver.SaveToString(module));
+        var demo = loaded.DemoManager.Demos[7];
+
+        Assert.Equal(2, demo.Inputs.Count);
+        var seen = new JsonNode?[16];
+        Parallel.For(0, seen.Length, i => seen[i] = demo.Inputs["tags"]);
+        Assert.All(seen, node => Assert.Same(seen[0], node));
+        Assert.Equal(["email", "tags"], demo.Inputs.Keys);
+        Assert.Equal("message 7", demo.Inputs["email"]!.GetValue<string>());
+        Assert.Equal(["t", "n7"], demo.Inputs["tags"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.False(demo.Outputs.ContainsKey("email"));
+        Assert.Equal("labeled", demo.Source);
+        Assert.Equal(module.DemoManager.Demos, loaded.DemoManager.Demos);
+    }
+
     private static string Strip(string json)
     {
         var node = JsonNode.Parse(json)!.AsObject();

@@ -39,22 +39,9 @@ public sealed class AzuriteProcess : IDisposable
     public static string ToolDirectory { get; } = FindToolDirectory();
 
     /// <summary>Starts Azurite on <paramref name="location"/> and waits (bounded) until it accepts connections.</summary>
-    public static AzuriteProcess Start(string location)
-    {
-        // A free port can be taken by another process before Azurite binds it: then try another one.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return StartOnce(location);
-            }
-            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("EADDRINUSE", StringComparison.Ordinal))
-            {
-            }
-        }
-    }
+    public static AzuriteProcess Start(string location) => LoopbackPort.Start(port => StartOn(location, port));
 
-    private static AzuriteProcess StartOnce(string location)
+    private static AzuriteProcess StartOn(string location, int port)
     {
         var script = Path.Combine(ToolDirectory, "node_modules", "azurite", "dist", "src", "blob", "main.js");
         if (!File.Exists(script))
@@ -63,7 +50,6 @@ public sealed class AzuriteProcess : IDisposable
         }
 
         Directory.CreateDirectory(location);
-        var port = FreePort();
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
         var start = new ProcessStartInfo("node")
         {
@@ -99,7 +85,10 @@ public sealed class AzuriteProcess : IDisposable
                 if (process.HasExited)
                 {
                     process.WaitForExit();
-                    throw new InvalidOperationException($"Azurite exited with code {process.ExitCode}: {string.Join(Environment.NewLine, output)}");
+                    var text = string.Join(Environment.NewLine, output);
+                    throw text.Contains("EADDRINUSE", StringComparison.Ordinal)
+                        ? new AddressInUseException($"Azurite could not bind 127.0.0.1:{port}: {text}")
+                        : new InvalidOperationException($"Azurite exited with code {process.ExitCode}: {text}");
                 }
 
                 Thread.Sleep(100);
@@ -133,13 +122,6 @@ public sealed class AzuriteProcess : IDisposable
         }
 
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string FindToolDirectory([CallerFilePath] string sourceFile = "")

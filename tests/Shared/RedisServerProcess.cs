@@ -1,12 +1,16 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace LogiLlm.Tests.Shared;
 
-/// <summary>A throw-away <c>redis-server</c> on a free loopback port, for service tests (CI installs redis-server).</summary>
+/// <summary>
+/// The one way tests run a throw-away <c>redis-server</c> of their own (CI installs redis-server; the full-graph tests
+/// use the AppHost's cache resource instead): a loopback port from <see cref="LoopbackPort"/>, no persistence, ready once
+/// the server itself logs that it accepts connections.
+/// </summary>
 public sealed class RedisServerProcess : IDisposable
 {
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(20);
     private readonly Process _process;
     private bool _disposed;
 
@@ -22,45 +26,11 @@ public sealed class RedisServerProcess : IDisposable
     /// <summary>StackExchange.Redis connection string.</summary>
     public string ConnectionString => $"127.0.0.1:{Port}";
 
-    /// <summary>Starts the server and waits (bounded) until it accepts connections.</summary>
-    public static RedisServerProcess Start()
-    {
-        var port = FreePort();
-        var process = Process.Start(new ProcessStartInfo("redis-server", $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        }) ?? throw new InvalidOperationException("redis-server did not start; is it installed (apt-get install redis-server)?");
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, port);
-                return new RedisServerProcess(process, port);
-            }
-            catch (SocketException)
-            {
-                if (process.HasExited)
-                {
-                    throw new InvalidOperationException($"redis-server exited with code {process.ExitCode}.");
-                }
-
-                Thread.Sleep(50);
-            }
-        }
-
-        process.Kill();
-        throw new TimeoutException("redis-server did not accept connections within 20 s.");
-    }
-
     /// <summary>The server's process id.</summary>
     public int ProcessId => _process.Id;
+
+    /// <summary>Starts the server and waits (bounded) until it accepts connections.</summary>
+    public static RedisServerProcess Start() => LoopbackPort.Start(StartOn);
 
     /// <summary>Freezes the server (SIGSTOP): connections stay open but nothing is answered, like a hung cache.</summary>
     public void Pause() => ProcessSignal.Pause(_process.Id);
@@ -86,10 +56,69 @@ public sealed class RedisServerProcess : IDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
+    /// <summary>Starts the server on <paramref name="port"/>; <see cref="AddressInUseException"/> when another process holds it.</summary>
+    internal static RedisServerProcess StartOn(int port)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var log = new ConcurrentQueue<string>();
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process
+        {
+            StartInfo = new ProcessStartInfo("redis-server")
+            {
+                ArgumentList = { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            },
+        };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                ready.TrySetException(new InvalidOperationException("redis-server stopped before it accepted connections."));
+                return;
+            }
+
+            log.Enqueue(e.Data);
+            if (e.Data.Contains("Ready to accept connections", StringComparison.Ordinal))
+            {
+                ready.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { log.Enqueue(e.Data); } };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            process.Dispose();
+            throw new InvalidOperationException("redis-server did not start; is it installed (apt-get install redis-server)?", e);
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            ready.Task.WaitAsync(ReadyTimeout).GetAwaiter().GetResult();
+            return new RedisServerProcess(process, port);
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            process.WaitForExit();
+            process.Dispose();
+            var text = string.Join(Environment.NewLine, log);
+            if (text.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                throw new AddressInUseException($"redis-server could not bind 127.0.0.1:{port}: {text}");
+            }
+
+            throw new InvalidOperationException($"redis-server on port {port} did not become ready ({e.Message}): {text}", e);
+        }
     }
 }

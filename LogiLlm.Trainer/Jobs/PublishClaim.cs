@@ -1,6 +1,6 @@
 namespace LogiLlm.Trainer.Jobs;
 
-/// <summary>What a run found when it asked for the right to publish its job's module (<see cref="TrainingJobStore.ClaimPublishAsync"/>).</summary>
+/// <summary>What a run found when it asked for the right to publish its job's module (<see cref="TrainingJobLeases.ClaimPublishAsync"/>).</summary>
 /// <param name="Kind">The outcome.</param>
 /// <param name="Version">The version an earlier run recorded (<see cref="PublishClaimKind.Published"/>).</param>
 /// <param name="HolderToken">The lease token of the run publishing now (<see cref="PublishClaimKind.InFlight"/>).</param>

@@ -35,7 +35,9 @@ public static class TrainingJobServiceExtensions
         builder.Services.TryAddSingleton<ISampleDatasets, SampleDatasetCatalog>();
         builder.Services.TryAddSingleton<ITrainingRunner, OptimizerTrainingRunner>();
         builder.Services.AddSingleton<TrainingMetrics>();
+        builder.Services.AddSingleton<TrainingJobRedis>();
         builder.Services.AddSingleton<TrainingJobStore>();
+        builder.Services.AddSingleton<TrainingJobLeases>();
         builder.Services.AddSingleton<TrainingJobValidator>();
         builder.Services.AddSingleton<LogiLlm.Trainer.Apis.EventStreamSlots>();
         builder.Services.AddSingleton<TrainingJobWorker>();

@@ -20,6 +20,7 @@ namespace LogiLlm.Trainer.Jobs;
 /// </summary>
 public sealed class TrainingJobWorker(
     TrainingJobStore jobs,
+    TrainingJobLeases leases,
     ITrainingRunner runner,
     IModuleStore modules,
     ModuleChangePublisher publisher,
@@ -124,7 +125,7 @@ public sealed class TrainingJobWorker(
                 Volatile.Write(ref slot.LastPoll, time.GetTimestamp());
                 try
                 {
-                    var lease = await jobs.TryClaimAsync(WorkerId, stoppingToken);
+                    var lease = await leases.TryClaimAsync(WorkerId, stoppingToken);
                     failures = 0;
                     if (lease is null)
                     {
@@ -181,7 +182,7 @@ public sealed class TrainingJobWorker(
         {
             try
             {
-                var requeued = await jobs.ReapExpiredAsync();
+                var requeued = await leases.ReapExpiredAsync();
                 if (requeued.Count > 0)
                 {
                     _wake.Writer.TryWrite(true);
@@ -202,7 +203,7 @@ public sealed class TrainingJobWorker(
         using var running = new RunningJob(job.Id, stoppingToken);
         _running[job.Id] = running;
         using var heartbeatStop = new CancellationTokenSource();
-        var reporter = new ProgressReporter(jobs, lease, Options.ProgressInterval, time, logger);
+        var reporter = new ProgressReporter(leases, lease, Options.ProgressInterval, time, logger);
         var heartbeat = HeartbeatAsync(lease, running, heartbeatStop.Token);
         // The job's trace: started here (not by a request), with a "trial" event per step; the heartbeat stays out of it.
         using var span = TrainerTelemetry.StartJob(job);
@@ -224,7 +225,7 @@ public sealed class TrainingJobWorker(
 
             // Fencing: write to the registry only while this lease still holds the job, so a requeued copy does not
             // publish too. A renewed lease leaves LeaseDuration for the publish before another claim can happen.
-            var state = await EndAsync("renew the lease of", () => jobs.RenewLeaseAsync(lease), stoppingToken);
+            var state = await EndAsync("renew the lease of", () => leases.RenewLeaseAsync(lease), stoppingToken);
             if (state is null or LeaseState.Lost)
             {
                 logger.LogWarning("Training job {JobId} was taken from worker {Worker} before it finished (or its lease could not be renewed); dropping its result", job.Id, WorkerId);
@@ -245,7 +246,7 @@ public sealed class TrainingJobWorker(
 
             publisher.Announce(new ModuleChange(spec.Module, info.Version, [ModuleRef.LatestAlias]));
             var result = new TrainingJobResult(spec.Module, info.Version, outcome.BaselineScore, outcome.BestScore, outcome.Improvement, outcome.Comparison);
-            switch (await EndAsync("complete", () => jobs.CompleteAsync(lease, result), stoppingToken))
+            switch (await EndAsync("complete", () => leases.CompleteAsync(lease, result), stoppingToken))
             {
                 case true:
                     logger.LogInformation("Training job {JobId} published {Module}@{Version}: {Baseline:0.###} -> {Best:0.###}", job.Id, spec.Module, info.Version, outcome.BaselineScore, outcome.BestScore);
@@ -259,7 +260,7 @@ public sealed class TrainingJobWorker(
         catch (OperationCanceledException) when (running.CancelRequested)
         {
             logger.LogInformation("Training job {JobId} cancelled", job.Id);
-            await EndAsync("cancel", () => jobs.MarkCancelledAsync(lease), stoppingToken);
+            await EndAsync("cancel", () => leases.MarkCancelledAsync(lease), stoppingToken);
             metrics.Ended(job.Module, job.Optimizer, TrainingJobStatus.Cancelled.Name(), time.GetElapsedTime(started));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -268,7 +269,7 @@ public sealed class TrainingJobWorker(
             // Stopping: one bounded try; if Redis cannot take it, the lease lapses and the reaper requeues the job.
             try
             {
-                await jobs.ReleaseAsync(lease).WaitAsync(Options.LeaseRenewInterval, CancellationToken.None);
+                await leases.ReleaseAsync(lease).WaitAsync(Options.LeaseRenewInterval, CancellationToken.None);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
@@ -284,7 +285,7 @@ public sealed class TrainingJobWorker(
         catch (Exception ex)
         {
             logger.LogError(ex, "Training job {JobId} failed", job.Id);
-            await EndAsync("fail", () => jobs.FailAsync(lease, Describe(ex)), stoppingToken);
+            await EndAsync("fail", () => leases.FailAsync(lease, Describe(ex)), stoppingToken);
             metrics.Ended(job.Module, job.Optimizer, TrainingJobStatus.Failed.Name(), time.GetElapsedTime(started));
         }
         finally
@@ -298,7 +299,7 @@ public sealed class TrainingJobWorker(
     /// <summary>
     /// Publishes the job's module unless an earlier run of the same job already did (its lease lapsed after the
     /// publish, or during it): then that version is reused, so a job id maps to at most one version. One run publishes
-    /// at a time (<see cref="TrainingJobStore.ClaimPublishAsync"/>): a run that finds an earlier run's publish still
+    /// at a time (<see cref="TrainingJobLeases.ClaimPublishAsync"/>): a run that finds an earlier run's publish still
     /// in flight waits for the version it records, for at most <see cref="TrainingJobOptions.PublishWaitTimeout"/>,
     /// then looks for it in the registry's lineage before taking over. Returns null when the lease was lost on the way.
     /// </summary>
@@ -308,7 +309,7 @@ public sealed class TrainingJobWorker(
         long? replacing = null;
         while (true)
         {
-            var claim = await EndAsync("claim the publish of", () => jobs.ClaimPublishAsync(lease, replacing), stoppingToken);
+            var claim = await EndAsync("claim the publish of", () => leases.ClaimPublishAsync(lease, replacing), stoppingToken);
             switch (claim?.Kind)
             {
                 case null or PublishClaimKind.Lost:
@@ -370,7 +371,7 @@ public sealed class TrainingJobWorker(
         // by the complete step, which the lease guards.
         async Task<ModuleVersionInfo?> RecordAsync(ModuleVersionInfo info)
         {
-            if (await EndAsync("record the published version of", () => jobs.RecordPublishedVersionAsync(lease, info.Version), stoppingToken) is not true)
+            if (await EndAsync("record the published version of", () => leases.RecordPublishedVersionAsync(lease, info.Version), stoppingToken) is not true)
             {
                 logger.LogWarning("Training job {JobId} published {Module}@{Version} but another run took the publish over; it may be a second version of the job", job.Id, spec.Module, info.Version);
             }
@@ -385,7 +386,7 @@ public sealed class TrainingJobWorker(
         var started = time.GetTimestamp();
         while (time.GetElapsedTime(started) < Options.PublishWaitTimeout)
         {
-            if (await EndAsync("read the published version of", async () => await jobs.GetPublishedVersionAsync(jobId) ?? 0, runToken) is > 0 and var version)
+            if (await EndAsync("read the published version of", async () => await leases.GetPublishedVersionAsync(jobId) ?? 0, runToken) is > 0 and var version)
             {
                 return version;
             }
@@ -480,7 +481,7 @@ public sealed class TrainingJobWorker(
 
             try
             {
-                switch (await jobs.RenewLeaseAsync(lease))
+                switch (await leases.RenewLeaseAsync(lease))
                 {
                     case LeaseState.CancelRequested:
                         running.RequestCancel();
@@ -566,7 +567,7 @@ public sealed class TrainingJobWorker(
     }
 
     /// <summary>Writes the latest progress to Redis, at most once per interval (optimizers may report very often).</summary>
-    private sealed class ProgressReporter(TrainingJobStore jobs, JobLease lease, TimeSpan interval, TimeProvider time, ILogger logger) : IProgress<TrainingProgress>
+    private sealed class ProgressReporter(TrainingJobLeases leases, JobLease lease, TimeSpan interval, TimeProvider time, ILogger logger) : IProgress<TrainingProgress>
     {
         private readonly Lock _gate = new();
         private TrainingProgress? _pending;
@@ -631,7 +632,7 @@ public sealed class TrainingJobWorker(
 
             try
             {
-                await jobs.ReportProgressAsync(lease, value);
+                await leases.ReportProgressAsync(lease, value);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException or InvalidOperationException)
             {

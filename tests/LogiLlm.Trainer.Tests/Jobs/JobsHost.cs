@@ -22,6 +22,8 @@ public sealed class JobsHost(
 
     public TrainingJobStore Store => Services.GetRequiredService<TrainingJobStore>();
 
+    public TrainingJobLeases Leases => Services.GetRequiredService<TrainingJobLeases>();
+
     public TrainingJobWorker Worker => Services.GetRequiredService<TrainingJobWorker>();
 
     /// <summary>Starts the host (and its worker) without sending a request.</summary>

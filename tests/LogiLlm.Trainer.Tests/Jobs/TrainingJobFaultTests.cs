@@ -23,24 +23,24 @@ public sealed class TrainingJobFaultTests(JobsRedisFixture fixture) : IClassFixt
         await using var api = fixture.Host(registry, prefix, concurrency: 0);
         var id = await TrainingJobsApiClient.CreateAsync(api.CreateClient(), JobClient.InlineJob("fenced"), cts.Token);
 
-        var first = await api.Store.TryClaimAsync("one-worker", cts.Token);
-        await api.Store.SetLeaseExpiryAsync(id, DateTimeOffset.UtcNow.AddSeconds(-1));
-        Assert.Equal([id], await api.Store.ReapExpiredAsync());
-        var second = await api.Store.TryClaimAsync("one-worker", cts.Token);
+        var first = await api.Leases.TryClaimAsync("one-worker", cts.Token);
+        await api.Leases.SetLeaseExpiryAsync(id, DateTimeOffset.UtcNow.AddSeconds(-1));
+        Assert.Equal([id], await api.Leases.ReapExpiredAsync());
+        var second = await api.Leases.TryClaimAsync("one-worker", cts.Token);
 
         Assert.NotNull(first);
         Assert.NotNull(second);
         Assert.True(second.Token > first.Token, $"fencing token {second.Token} after {first.Token}");
-        Assert.Equal(LeaseState.Lost, await api.Store.RenewLeaseAsync(first));
-        Assert.False(await api.Store.RecordPublishedVersionAsync(first, 7));
-        Assert.False(await api.Store.CompleteAsync(first, new TrainingJobResult("fenced", 7, 0, 1, 1)));
-        Assert.False(await api.Store.FailAsync(first, "stale worker"));
-        Assert.True(await api.Store.CompleteAsync(second, new TrainingJobResult("fenced", 1, 0, 1, 1)));
+        Assert.Equal(LeaseState.Lost, await api.Leases.RenewLeaseAsync(first));
+        Assert.False(await api.Leases.RecordPublishedVersionAsync(first, 7));
+        Assert.False(await api.Leases.CompleteAsync(first, new TrainingJobResult("fenced", 7, 0, 1, 1)));
+        Assert.False(await api.Leases.FailAsync(first, "stale worker"));
+        Assert.True(await api.Leases.CompleteAsync(second, new TrainingJobResult("fenced", 1, 0, 1, 1)));
 
         var job = await TrainingJobsApiClient.GetAsync(api.CreateClient(), id, cts.Token);
         Assert.Equal("succeeded", (string?)job["status"]);
         Assert.Equal(1, (int)job["result"]!["version"]!);
-        Assert.Null(await api.Store.GetPublishedVersionAsync(id));
+        Assert.Null(await api.Leases.GetPublishedVersionAsync(id));
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class TrainingJobFaultTests(JobsRedisFixture fixture) : IClassFixt
         var id = await TrainingJobsApiClient.CreateAsync(client, JobClient.InlineJob("once"), cts.Token);
         // The run publishes, then loses its lease before it can record the version or complete: the job is requeued.
         // (The run's heartbeat may renew in between, so expire and reap until the reaper took the job.)
-        store.AfterFirstPublish = () => LapseLeaseAsync(host.Store, id);
+        store.AfterFirstPublish = () => LapseLeaseAsync(host, id);
         runner.Release("once");
 
         var done = await JobClient.WaitForStatusAsync(client, id, "succeeded", cts.Token);
@@ -66,7 +66,7 @@ public sealed class TrainingJobFaultTests(JobsRedisFixture fixture) : IClassFixt
         Assert.Equal(2, runner.Finished.Count);
         Assert.Single(versions!["versions"]!.AsArray());
         Assert.Equal(1, (int)done["result"]!["version"]!);
-        Assert.Equal(1, await host.Store.GetPublishedVersionAsync(id));
+        Assert.Equal(1, await host.Leases.GetPublishedVersionAsync(id));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class TrainingJobFaultTests(JobsRedisFixture fixture) : IClassFixt
         store.DuringFirstPublish = async document =>
         {
             var job = (string)JsonNode.Parse(document)!["metadata"]![TrainingJobWorker.TrainingJobMetadataKey]!["id"]!;
-            await LapseLeaseAsync(host.Store, job);
+            await LapseLeaseAsync(host, job);
             while (!logs.GetSnapshot().Any(r => r.Message.Contains("an earlier run is still publishing", StringComparison.Ordinal)))
             {
                 await Task.Delay(50, cts.Token);
@@ -102,7 +102,7 @@ public sealed class TrainingJobFaultTests(JobsRedisFixture fixture) : IClassFixt
         Assert.Equal(1, store.Publishes);
         Assert.Single(versions!["versions"]!.AsArray());
         Assert.Equal(1, (int)done["result"]!["version"]!);
-        Assert.Equal(1, await host.Store.GetPublishedVersionAsync(id));
+        Assert.Equal(1, await host.Leases.GetPublishedVersionAsync(id));
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class TrainingJobFaultTests(JobsRedisFixture fixture) : IClassFixt
         // A's lease lapses (a long GC pause, a partition) and the job is requeued; A's heartbeat may renew in between,
         // so expire and reap until the reaper took it. Whichever replica claims it next (B, or A's freed slot) finishes it.
         stale.AutoRelease = true;
-        await LapseLeaseAsync(a.Store, id);
+        await LapseLeaseAsync(a, id);
 
         var live = new GatedRunner("live") { AutoRelease = true };
         await using var b = fixture.Host(registry, prefix, runner: live, leaseDuration: TimeSpan.FromSeconds(30)).Start();
@@ -138,20 +138,20 @@ public sealed class TrainingJobFaultTests(JobsRedisFixture fixture) : IClassFixt
         Assert.Equal(1, (int)done["result"]!["version"]!);
         Assert.True((int)done["attempts"]! >= 2);
         Assert.True(stale.Cancelled.Contains("takeover") || stale.Finished.Contains("takeover"), "A's first run ended");
-        Assert.Equal(1, await a.Store.GetPublishedVersionAsync(id));
+        Assert.Equal(1, await a.Leases.GetPublishedVersionAsync(id));
     }
 
     /// <summary>
     /// Lets the running job's lease lapse and requeues it. The worker's heartbeat may renew between the expiry and the
     /// reap, and a reaper of the host may requeue it first: repeat until the job left this run (queued or claimed again).
     /// </summary>
-    private static async Task LapseLeaseAsync(TrainingJobStore store, string id)
+    private static async Task LapseLeaseAsync(JobsHost host, string id)
     {
-        var before = (await store.GetAsync(id))!.Attempts;
-        while (await store.GetAsync(id) is { Status: TrainingJobStatus.Running } job && job.Attempts == before)
+        var before = (await host.Store.GetAsync(id))!.Attempts;
+        while (await host.Store.GetAsync(id) is { Status: TrainingJobStatus.Running } job && job.Attempts == before)
         {
-            await store.SetLeaseExpiryAsync(id, DateTimeOffset.UtcNow.AddSeconds(-1));
-            await store.ReapExpiredAsync();
+            await host.Leases.SetLeaseExpiryAsync(id, DateTimeOffset.UtcNow.AddSeconds(-1));
+            await host.Leases.ReapExpiredAsync();
         }
     }
 

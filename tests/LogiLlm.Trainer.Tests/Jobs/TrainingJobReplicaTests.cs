@@ -82,7 +82,7 @@ public sealed class TrainingJobReplicaTests(JobsRedisFixture fixture) : IClassFi
         var id = await TrainingJobsApiClient.CreateAsync(client, JobClient.InlineJob("orphan"), cts.Token);
 
         // A worker claims the job and dies: its lease is never renewed.
-        var claimed = await api.Store.TryClaimAsync("dead-worker", cts.Token);
+        var claimed = await api.Leases.TryClaimAsync("dead-worker", cts.Token);
         Assert.Equal(id, claimed?.JobId);
         Assert.Equal(TrainingJobStatus.Running, claimed!.Job.Status);
         Assert.Empty(await api.Store.QueuedIdsAsync());
@@ -108,10 +108,10 @@ public sealed class TrainingJobReplicaTests(JobsRedisFixture fixture) : IClassFi
 
         for (var attempt = 1; attempt <= 3; attempt++)
         {
-            var claimed = await api.Store.TryClaimAsync($"dead-{attempt}", cts.Token);
+            var claimed = await api.Leases.TryClaimAsync($"dead-{attempt}", cts.Token);
             Assert.Equal(id, claimed?.JobId);
-            await api.Store.SetLeaseExpiryAsync(id, DateTimeOffset.UtcNow.AddSeconds(-1));
-            await api.Store.ReapExpiredAsync();
+            await api.Leases.SetLeaseExpiryAsync(id, DateTimeOffset.UtcNow.AddSeconds(-1));
+            await api.Leases.ReapExpiredAsync();
         }
 
         var job = await TrainingJobsApiClient.GetAsync(client, id, cts.Token);

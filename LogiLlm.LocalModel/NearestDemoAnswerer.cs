@@ -13,6 +13,11 @@ namespace LogiLlm.LocalModel;
 /// "not supplied" placeholder, counts as absent for that field only, so demos that carry only some outputs
 /// still teach the others.
 /// </summary>
+/// <remarks>
+/// Longer than most files: one decision, how each output field is answered, whose rules (labels, confidence, copied
+/// values, absent values) depend on each other field by field and read best side by side; the classifier and the
+/// embedder are types of their own.
+/// </remarks>
 internal static class NearestDemoAnswerer
 {
     public static LocalAnswer Answer(PromptView view, SentenceEmbedder embedder, LocalModelOptions options, CancellationToken cancellationToken)

@@ -16,6 +16,10 @@ namespace LogiLlm.Registry;
 /// for a number tries the next one, so concurrent publishers get distinct versions and none is lost), with the
 /// document's SHA-256 in the blob metadata so listing reads no document; and <c>{name}/aliases/{alias}</c>, holding the
 /// version number (also in metadata), moved by compare-and-swap on its ETag so that <c>latest</c> never moves backwards.
+/// <para>
+/// Longer than most files: one <see cref="IModuleStore"/> implementation, each member a few lines of conditional blob
+/// requests that only make sense against the layout above; the file-system store keeps the same shape.
+/// </para>
 /// </remarks>
 public sealed class AzureBlobModuleStore : IModuleStore
 {

@@ -19,6 +19,11 @@ namespace LogiLlm;
 /// The settings (<see cref="Config"/>, <see cref="DemoManager"/>, ...) are mutable so that code and
 /// optimizers can configure a module; concurrent <c>InvokeAsync</c> calls on one instance are safe as long as
 /// nobody changes them meanwhile (an invocation never changes the module).
+/// <para>
+/// Longer than most files: it is the base type of the programming model, and its public surface (settings, children,
+/// invocation, cloning, derivation, saving and loading entry points) is what a user reads in one place; each member is short and
+/// the work is delegated (adapters, persistence, providers).
+/// </para>
 /// </remarks>
 public abstract class Module
 {

@@ -11,6 +11,12 @@ namespace LogiLlm.Signatures;
 /// from a C# type with <see cref="FromType{T}"/>. <see cref="ToString"/> gives a string that
 /// <see cref="Parse"/> reads back to the same fields (instructions and descriptions are not part of it).
 /// </summary>
+/// <remarks>
+/// Longer than most files: one immutable type and its whole public surface (parsing, building from a C# type,
+/// formatting, equality, the derived signatures with other instructions, descriptions, metadata or added fields), each
+/// member short; the grammar itself
+/// lives in <see cref="SignatureParser"/>.
+/// </remarks>
 public sealed class Signature : IEquatable<Signature>
 {
     private readonly JsonObject _metadata;

@@ -7,6 +7,10 @@ namespace LogiLlm.Signatures;
 /// Recursive-descent parser of signature strings (<c>"email: str, tags: list[str] -> category: str"</c>)
 /// and type expressions. Positions in errors are offsets into the whole text.
 /// </summary>
+/// <remarks>
+/// Longer than most files on purpose: one grammar, read by one set of mutually recursive methods over one cursor;
+/// splitting the type grammar from the field grammar would only pass the cursor between files.
+/// </remarks>
 internal sealed class SignatureParser
 {
     private const string KnownTypes = "str, int, float, bool, bytes, list, dict, set, tuple, Optional, Union, Literal, Any, or a capitalised custom type name";

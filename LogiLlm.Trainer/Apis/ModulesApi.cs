@@ -12,6 +12,10 @@ using Microsoft.Extensions.Options;
 namespace LogiLlm.Trainer.Apis;
 
 /// <summary>The module registry: list, read, import and promote saved modules.</summary>
+/// <remarks>
+/// Longer than most files: one endpoint group (the registry API) mapped in one place, as eShop's APIs are, with its
+/// small handlers beside the map so that routes, names and result unions are read together.
+/// </remarks>
 public static class ModulesApi
 {
     /// <summary>Response header carrying the version a request resolved to.</summary>

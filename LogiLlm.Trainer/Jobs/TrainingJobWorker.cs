@@ -18,6 +18,12 @@ namespace LogiLlm.Trainer.Jobs;
 /// renewal. No Redis or registry failure ends a slot: every end of a job is retried for
 /// <see cref="TrainingJobOptions.EndRetryWindow"/>, after which the lapsed lease hands the job to the reaper.
 /// </summary>
+/// <remarks>
+/// Over 300 lines on purpose: the slot loop, a run's lifecycle (claim, heartbeat, outcome) and the reaper share the
+/// worker's slots, running jobs and wake-up channel, and reading them together is how the lease rules are checked.
+/// What stands alone lives beside it: <see cref="JobPublisher"/> (once-per-job publishing), <see cref="JobEndSteps"/>
+/// (the retried end steps), <see cref="ProgressReporter"/> and <see cref="RunningJob"/>.
+/// </remarks>
 public sealed class TrainingJobWorker(
     TrainingJobStore jobs,
     TrainingJobLeases leases,
@@ -31,10 +37,9 @@ public sealed class TrainingJobWorker(
     ModuleFileOptions files,
     ILogger<TrainingJobWorker> logger) : BackgroundService
 {
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
-
     private readonly ConcurrentDictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly JobEndSteps _end = new(options, time, logger);
     private SlotState[] _slots = [];
 
     /// <summary>Identifies this worker in job records and logs.</summary>
@@ -44,6 +49,8 @@ public sealed class TrainingJobWorker(
     public IReadOnlyCollection<string> RunningJobIds => _running.Keys.ToArray();
 
     private TrainingJobOptions Options => options.Value;
+
+    private JobPublisher Publisher => field ??= new(leases, modules, files, options, time, _end, logger, WorkerId);
 
     /// <summary>
     /// Slots that are neither running a job nor polled the queue within <paramref name="staleAfter"/>, and slots
@@ -110,7 +117,7 @@ public sealed class TrainingJobWorker(
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 logger.LogWarning(ex, "Could not subscribe to the job channels; retrying");
-                await Delay(RetryDelay(attempt), stoppingToken);
+                await Delay(JobEndSteps.RetryDelay(attempt), stoppingToken);
             }
         }
     }
@@ -152,7 +159,7 @@ public sealed class TrainingJobWorker(
                     // Redis down, or anything unforeseen: this slot goes on after a pause, it never dies.
                     failures++;
                     logger.LogWarning(ex, "Training job slot could not read the queue or finish a job; retrying");
-                    await Delay(RetryDelay(failures), stoppingToken);
+                    await Delay(JobEndSteps.RetryDelay(failures), stoppingToken);
                 }
             }
         }
@@ -225,7 +232,7 @@ public sealed class TrainingJobWorker(
 
             // Fencing: write to the registry only while this lease still holds the job, so a requeued copy does not
             // publish too. A renewed lease leaves LeaseDuration for the publish before another claim can happen.
-            var state = await EndAsync("renew the lease of", () => leases.RenewLeaseAsync(lease), stoppingToken);
+            var state = await _end.RunAsync("renew the lease of", () => leases.RenewLeaseAsync(lease), stoppingToken);
             if (state is null or LeaseState.Lost)
             {
                 logger.LogWarning("Training job {JobId} was taken from worker {Worker} before it finished (or its lease could not be renewed); dropping its result", job.Id, WorkerId);
@@ -238,7 +245,7 @@ public sealed class TrainingJobWorker(
                 running.Token.ThrowIfCancellationRequested();
             }
 
-            var info = await PublishOnceAsync(lease, spec, outcome, running.Token, stoppingToken);
+            var info = await Publisher.PublishOnceAsync(lease, spec, outcome, running.Token, stoppingToken);
             if (info is null)
             {
                 return;
@@ -246,7 +253,7 @@ public sealed class TrainingJobWorker(
 
             publisher.Announce(new ModuleChange(spec.Module, info.Version, [ModuleRef.LatestAlias]));
             var result = new TrainingJobResult(spec.Module, info.Version, outcome.BaselineScore, outcome.BestScore, outcome.Improvement, outcome.Comparison);
-            switch (await EndAsync("complete", () => leases.CompleteAsync(lease, result), stoppingToken))
+            switch (await _end.RunAsync("complete", () => leases.CompleteAsync(lease, result), stoppingToken))
             {
                 case true:
                     logger.LogInformation("Training job {JobId} published {Module}@{Version}: {Baseline:0.###} -> {Best:0.###}", job.Id, spec.Module, info.Version, outcome.BaselineScore, outcome.BestScore);
@@ -260,7 +267,7 @@ public sealed class TrainingJobWorker(
         catch (OperationCanceledException) when (running.CancelRequested)
         {
             logger.LogInformation("Training job {JobId} cancelled", job.Id);
-            await EndAsync("cancel", () => leases.MarkCancelledAsync(lease), stoppingToken);
+            await _end.RunAsync("cancel", () => leases.MarkCancelledAsync(lease), stoppingToken);
             metrics.Ended(job.Module, job.Optimizer, TrainingJobStatus.Cancelled.Name(), time.GetElapsedTime(started));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -285,7 +292,7 @@ public sealed class TrainingJobWorker(
         catch (Exception ex)
         {
             logger.LogError(ex, "Training job {JobId} failed", job.Id);
-            await EndAsync("fail", () => leases.FailAsync(lease, Describe(ex)), stoppingToken);
+            await _end.RunAsync("fail", () => leases.FailAsync(lease, Describe(ex)), stoppingToken);
             metrics.Ended(job.Module, job.Optimizer, TrainingJobStatus.Failed.Name(), time.GetElapsedTime(started));
         }
         finally
@@ -296,178 +303,8 @@ public sealed class TrainingJobWorker(
         }
     }
 
-    /// <summary>
-    /// Publishes the job's module unless an earlier run of the same job already did (its lease lapsed after the
-    /// publish, or during it): then that version is reused, so a job id maps to at most one version. One run publishes
-    /// at a time (<see cref="TrainingJobLeases.ClaimPublishAsync"/>): a run that finds an earlier run's publish still
-    /// in flight waits for the version it records, for at most <see cref="TrainingJobOptions.PublishWaitTimeout"/>,
-    /// then looks for it in the registry's lineage before taking over. Returns null when the lease was lost on the way.
-    /// </summary>
-    private async Task<ModuleVersionInfo?> PublishOnceAsync(JobLease lease, TrainingJobSpec spec, TrainingOutcome outcome, CancellationToken runToken, CancellationToken stoppingToken)
-    {
-        var job = lease.Job;
-        long? replacing = null;
-        while (true)
-        {
-            var claim = await EndAsync("claim the publish of", () => leases.ClaimPublishAsync(lease, replacing), stoppingToken);
-            switch (claim?.Kind)
-            {
-                case null or PublishClaimKind.Lost:
-                    logger.LogWarning("Training job {JobId} was taken from worker {Worker} before it could publish; dropping its result", job.Id, WorkerId);
-                    return null;
-                case PublishClaimKind.Published:
-                    return await ReuseAsync(await FindPublishedVersionAsync(lease, spec.Module, claim.Value.Version, stoppingToken));
-                case PublishClaimKind.InFlight:
-                    logger.LogInformation("Training job {JobId}: an earlier run is still publishing {Module}; worker {Worker} waits for its version", job.Id, spec.Module, WorkerId);
-                    if (await WaitForPublishedVersionAsync(lease.JobId, runToken) is { } version)
-                    {
-                        return await ReuseAsync(await FindPublishedVersionAsync(lease, spec.Module, version, stoppingToken));
-                    }
-
-                    // The earlier run never recorded a version (it died mid-publish, or after): its lineage may still
-                    // name this job. Otherwise take the right to publish over from it.
-                    if (await FindPublishedVersionAsync(lease, spec.Module, 0, stoppingToken) is { } found)
-                    {
-                        return await ReuseAsync(found);
-                    }
-
-                    replacing = claim.Value.HolderToken;
-                    continue;
-            }
-
-            // Claimed. A run of an older trainer (or one that crashed between its publish and its record) may have
-            // published without recording: the lineage is the source of truth.
-            if (job.Attempts > 1 && await FindPublishedVersionAsync(lease, spec.Module, 0, stoppingToken) is { } earlier)
-            {
-                return await RecordAsync(earlier);
-            }
-
-            var module = outcome.Module;
-            module.Metadata[TrainingJobMetadataKey] = new JsonObject
-            {
-                ["id"] = job.Id,
-                ["optimizer"] = spec.Optimizer.Type,
-                ["metric"] = $"{spec.Metric.ToWireName()}({spec.MetricKey})",
-                ["dataset"] = spec.SampleDataset ?? "inline",
-                ["baseline_score"] = outcome.BaselineScore,
-                ["best_score"] = outcome.BestScore,
-            };
-            var document = ModuleSaver.SaveToString(module, files.Save);   // signed when ModuleSigning:Key is set
-            return await RecordAsync(await modules.PublishAsync(spec.Module, document, CancellationToken.None));
-        }
-
-        Task<ModuleVersionInfo?> ReuseAsync(ModuleVersionInfo? info)
-        {
-            if (info is not null)
-            {
-                logger.LogInformation("Training job {JobId} already published {Module}@{Version} in an earlier run; reusing it", job.Id, spec.Module, info.Version);
-            }
-
-            return Task.FromResult(info);
-        }
-
-        // The version is recorded under the publish right, not the lease: a run whose lease lapsed meanwhile still
-        // records what it wrote, so the job's next run reuses it. Whether this run may complete the job is decided
-        // by the complete step, which the lease guards.
-        async Task<ModuleVersionInfo?> RecordAsync(ModuleVersionInfo info)
-        {
-            if (await EndAsync("record the published version of", () => leases.RecordPublishedVersionAsync(lease, info.Version), stoppingToken) is not true)
-            {
-                logger.LogWarning("Training job {JobId} published {Module}@{Version} but another run took the publish over; it may be a second version of the job", job.Id, spec.Module, info.Version);
-            }
-
-            return info;
-        }
-    }
-
-    /// <summary>Waits for the version an earlier run of the job records, polling at the lease renewal interval.</summary>
-    private async Task<int?> WaitForPublishedVersionAsync(string jobId, CancellationToken runToken)
-    {
-        var started = time.GetTimestamp();
-        while (time.GetElapsedTime(started) < Options.PublishWaitTimeout)
-        {
-            if (await EndAsync("read the published version of", async () => await leases.GetPublishedVersionAsync(jobId) ?? 0, runToken) is > 0 and var version)
-            {
-                return version;
-            }
-
-            await Task.Delay(Options.LeaseRenewInterval, time, runToken);
-        }
-
-        logger.LogWarning("Training job {JobId}: the earlier run recorded no version within {Timeout}; looking for it in the registry", jobId, Options.PublishWaitTimeout);
-        return null;
-    }
-
     /// <summary>Key of the training job's lineage in a published module's metadata.</summary>
     public const string TrainingJobMetadataKey = "training_job";
-
-    /// <summary>
-    /// The version <paramref name="recorded"/> (when known and listed), else the newest version created since the job
-    /// was queued whose lineage names the job (a minute of slack for clock skew), else null.
-    /// </summary>
-    private async Task<ModuleVersionInfo?> FindPublishedVersionAsync(JobLease lease, string module, int recorded, CancellationToken stoppingToken)
-    {
-        var versions = await modules.ListVersionsAsync(module, stoppingToken);
-        if (recorded > 0 && versions.FirstOrDefault(v => v.Version == recorded) is { } recordedInfo)
-        {
-            return recordedInfo;
-        }
-
-        foreach (var candidate in versions.Where(v => v.CreatedAt >= lease.Job.CreatedAt - TimeSpan.FromMinutes(1)).OrderByDescending(v => v.Version))
-        {
-            var stored = await modules.GetAsync(candidate.Ref, stoppingToken);
-            if (stored is not null && JobIdOf(stored.Document) == lease.JobId)
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-
-    private static string? JobIdOf(string document)
-    {
-        try
-        {
-            return JsonNode.Parse(document)?["metadata"]?[TrainingJobMetadataKey]?["id"]?.GetValue<string>();
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>
-    /// Runs one step of a job's end (renew, record, complete, fail, cancel) until Redis takes it, for at most
-    /// <see cref="TrainingJobOptions.EndRetryWindow"/>. Returns the step's answer, or null when it never got through
-    /// (then the lease lapses and the reaper requeues or fails the job; a re-run reuses a version already published).
-    /// </summary>
-    private async Task<T?> EndAsync<T>(string what, Func<Task<T>> step, CancellationToken stoppingToken)
-        where T : struct
-    {
-        var started = time.GetTimestamp();
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await step();
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException or InvalidOperationException)
-            {
-                if (time.GetElapsedTime(started) >= Options.EndRetryWindow || stoppingToken.IsCancellationRequested)
-                {
-                    logger.LogError(ex, "Could not {Step} the training job after {Attempts} attempts; its lease will lapse and the job will be requeued", what, attempt);
-                    return null;
-                }
-
-                logger.LogWarning(ex, "Could not {Step} the training job (attempt {Attempt}); retrying", what, attempt);
-                await Delay(RetryDelay(attempt), stoppingToken);
-            }
-        }
-    }
-
-    private static TimeSpan RetryDelay(int attempt) =>
-        TimeSpan.FromMilliseconds(Math.Min(MaxRetryDelay.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(attempt, 10))));
 
     private async Task HeartbeatAsync(JobLease lease, RunningJob running, CancellationToken stop)
     {
@@ -506,16 +343,7 @@ public sealed class TrainingJobWorker(
         _ => ex.Message,
     };
 
-    private async Task Delay(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(delay, time, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    private Task Delay(TimeSpan delay, CancellationToken cancellationToken) => JobEndSteps.DelayAsync(delay, time, cancellationToken);
 
     /// <summary>What the liveness check reads of one slot.</summary>
     private sealed class SlotState(long lastPoll)
@@ -525,119 +353,5 @@ public sealed class TrainingJobWorker(
         public volatile bool Busy;
 
         public volatile bool Ended;
-    }
-
-    /// <summary>The cancellation state of one job this worker runs.</summary>
-    private sealed class RunningJob(string id, CancellationToken stoppingToken) : IDisposable
-    {
-        private readonly CancellationTokenSource _cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-
-        public string Id { get; } = id;
-
-        public CancellationToken Token => _cts.Token;
-
-        public bool CancelRequested { get; private set; }
-
-        public bool LeaseLost { get; private set; }
-
-        public void RequestCancel()
-        {
-            CancelRequested = true;
-            TryCancel();
-        }
-
-        public void LoseLease()
-        {
-            LeaseLost = true;
-            TryCancel();
-        }
-
-        public void Dispose() => _cts.Dispose();
-
-        private void TryCancel()
-        {
-            try
-            {
-                _cts.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-            }
-        }
-    }
-
-    /// <summary>Writes the latest progress to Redis, at most once per interval (optimizers may report very often).</summary>
-    private sealed class ProgressReporter(TrainingJobLeases leases, JobLease lease, TimeSpan interval, TimeProvider time, ILogger logger) : IProgress<TrainingProgress>
-    {
-        private readonly Lock _gate = new();
-        private TrainingProgress? _pending;
-        private Task _writer = Task.CompletedTask;
-        private DateTimeOffset _lastWrite = DateTimeOffset.MinValue;
-        private int _lastTrial = -1;
-        private int _events;
-
-        /// <summary>The job's span, which gets one <c>trial</c> event per step (bounded).</summary>
-        public System.Diagnostics.Activity? Span { get; set; }
-
-        public void Report(TrainingProgress value)
-        {
-            lock (_gate)
-            {
-                if (Span is { IsAllDataRequested: true } span && value.Done != _lastTrial && _events < TrainerTelemetry.MaxTrialEvents)
-                {
-                    _lastTrial = value.Done;
-                    _events++;
-                    TrainerTelemetry.AddTrial(span, value);
-                }
-
-                var scheduled = _pending is not null;
-                _pending = value;
-                if (scheduled)
-                {
-                    return;
-                }
-
-                var wait = _lastWrite + interval - time.GetUtcNow();
-                _writer = _writer.ContinueWith(_ => WriteAfterAsync(wait), TaskScheduler.Default).Unwrap();
-            }
-        }
-
-        public Task FlushAsync()
-        {
-            lock (_gate)
-            {
-                return _writer;
-            }
-        }
-
-        private async Task WriteAfterAsync(TimeSpan wait)
-        {
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, time);
-            }
-
-            TrainingProgress? value;
-            lock (_gate)
-            {
-                value = _pending;
-                _pending = null;
-                _lastWrite = time.GetUtcNow();
-            }
-
-            if (value is null)
-            {
-                return;
-            }
-
-            try
-            {
-                await leases.ReportProgressAsync(lease, value);
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException or InvalidOperationException)
-            {
-                logger.LogDebug(ex, "Could not record progress of training job {JobId}", lease.JobId);
-            }
-        }
     }
 }

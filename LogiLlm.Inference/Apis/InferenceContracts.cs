@@ -8,7 +8,7 @@ public sealed record PredictRequest(JsonObject? Inputs);
 /// <summary>Body of a batch request.</summary>
 public sealed record PredictBatchRequest(IReadOnlyList<PredictRequest?>? Items);
 
-/// <summary>A prediction; <paramref name="Cached"/> when the answer came from the prediction cache.</summary>
+/// <summary>A prediction; <paramref name="Cached"/> when every model call of the answer was answered by the response cache.</summary>
 public sealed record PredictResponse(IReadOnlyDictionary<string, object?> Outputs, string Module, int Version, TokenUsageDto? Usage, bool Cached);
 
 /// <summary>One answer of a batch: outputs or the error of that item.</summary>

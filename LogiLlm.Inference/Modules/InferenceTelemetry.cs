@@ -4,7 +4,7 @@ using System.Globalization;
 namespace LogiLlm.Inference.Modules;
 
 /// <summary>
-/// The span of a prediction, <c>predict {module}@{version}</c>: module type, adapter, demo count and the prediction
+/// The span of a prediction, <c>predict {module}@{version}</c>: module type, adapter, demo count and the response
 /// cache's hit or miss; the model call (the GenAI span with token counts) runs under it.
 /// </summary>
 public static class InferenceTelemetry
@@ -37,7 +37,7 @@ public static class InferenceTelemetry
         return activity;
     }
 
-    /// <summary>Records whether the prediction cache answered: <c>hit</c>, <c>miss</c> or <c>off</c> (not cacheable).</summary>
+    /// <summary>Records whether the response cache answered the model calls: <c>hit</c>, <c>miss</c> or <c>off</c> (not cacheable).</summary>
     public static void SetCache(this Activity? activity, string outcome) => activity?.SetTag("logillm.prediction_cache", outcome);
 
     /// <summary>Marks the span failed with a short, secret-free description.</summary>

@@ -74,6 +74,27 @@ public sealed class ResponseCacheTests
     }
 
     [Fact]
+    public async Task A_call_with_a_json_schema_response_format_and_extra_config_is_cached_like_any_other()
+    {
+        var inner = new CountingClient("openai", "gpt-4o-mini");
+        using var cache = Cache(inner, Storage());
+        var schema = System.Text.Json.JsonDocument.Parse("""{"type":"object","properties":{"category":{"type":"string"}}}""").RootElement;
+        ChatOptions Build() => new()
+        {
+            Temperature = 0f,
+            ModelId = "gpt-4o-mini",
+            ResponseFormat = ChatResponseFormat.ForJsonSchema(schema, "outputs"),
+            AdditionalProperties = new() { ["reasoning"] = new JsonObject { ["effort"] = "low" } },
+        };
+
+        await cache.GetResponseAsync(Messages, Build());
+        var second = await cache.GetResponseAsync(Messages, Build());
+
+        Assert.Equal("answer 1", second.Text);
+        Assert.Equal(1, inner.Calls);
+    }
+
+    [Fact]
     public async Task After_switching_provider_or_model_the_old_answers_are_not_served()
     {
         var storage = Storage();

@@ -7,6 +7,12 @@ namespace LogiLlm.Persistence;
 /// Reads module documents with limits (size before parsing, nesting depth, no duplicate keys) and offers
 /// typed accessors that fail with <see cref="PersistenceException"/> naming the file and JSON path.
 /// </summary>
+/// <remarks>
+/// Longer than most files: the bounded reading of the bytes (size before parsing, depth, duplicate keys) and one
+/// accessor per JSON kind (object, array, string, bool, number, integer), the hot ones (array, string, integer) also
+/// for the parsed bytes, with the same checks and messages: a document must fail alike whichever path reads a
+/// field, which is easiest to keep true when the pairs sit together.
+/// </remarks>
 internal sealed class DocumentReader
 {
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];

@@ -15,6 +15,13 @@ namespace LogiLlm.Persistence;
 /// the JSON path. Module types come only from the <see cref="ModuleTypeRegistry"/> allowlist; endpoints and credentials
 /// are never taken from a file unless the caller opts in.
 /// </summary>
+/// <remarks>
+/// Longer than most files: the public entry points (file, string, stream, bytes; with or without the report; typed)
+/// are one-line overloads of one transaction, and that transaction's order (envelope, header, the version checked
+/// before the digest, digest and seal, then the module tree with its adapter and provider) is the part a security
+/// review reads, so it stays in one place. The per-part readers live beside it: <see cref="DemoJson"/>,
+/// <see cref="SignatureJson"/>, <see cref="DocumentReader"/>, <see cref="ModuleEnvelope"/>.
+/// </remarks>
 public static class ModuleLoader
 {
     /// <summary>Loads the module saved at <paramref name="path"/>.</summary>

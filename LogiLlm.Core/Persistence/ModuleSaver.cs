@@ -14,6 +14,12 @@ namespace LogiLlm.Persistence;
 /// integrity digest). Saves to a file are atomic: a crash leaves the previous file or the new one, never a mix.
 /// Provider configs keep model parameters only; nothing that is or may hold a credential is written.
 /// </summary>
+/// <remarks>
+/// Longer than most files: the entry points (a file, written through a symlink to its target; a string, a stream,
+/// bytes, the document) share one writer, and what that writer refuses (non-finite numbers, credentials in a
+/// provider config) is checked where each part is written, so the rules read side by side. Demos and signatures are
+/// written by <see cref="DemoJson"/> and <see cref="SignatureJson"/>; the envelope by <see cref="ModuleEnvelope"/>.
+/// </remarks>
 public static class ModuleSaver
 {
     private static readonly JsonWriterOptions IndentedWriter = new()

@@ -87,7 +87,7 @@ public sealed class RealProcessTests
     {
         var dll = typeof(CliApp).Assembly.Location;
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        // A test run started in the background of a non-interactive shell (`./test.sh &`) inherits SIGINT as ignored,
+        // A test run started in the background of a non-interactive shell (`dotnet test … &`) inherits SIGINT as ignored,
         // and an ignored signal stays ignored in every child: the CLI would never see the Ctrl+C these tests send.
         // GNU env resets it to the default disposition, so the CLI starts as it does from a terminal.
         var info = new ProcessStartInfo(OperatingSystem.IsLinux() ? "env" : dotnet)

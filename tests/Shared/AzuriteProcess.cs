@@ -7,7 +7,7 @@ using System.Security.Cryptography;
 namespace LogiLlm.Tests.Shared;
 
 /// <summary>
-/// A throw-away Azurite blob service (the pinned one in <c>tools/azurite</c>, installed by <c>./test.sh</c>) on a free
+/// A throw-away Azurite blob service (the pinned one in <c>tools/azurite</c>, installed by <c>tools/install-test-prerequisites.sh</c>, which the test command runs first) on a free
 /// loopback port, with a random account key, killed with its process tree on dispose.
 /// </summary>
 public sealed class AzuriteProcess : IDisposable
@@ -46,7 +46,7 @@ public sealed class AzuriteProcess : IDisposable
         var script = Path.Combine(ToolDirectory, "node_modules", "azurite", "dist", "src", "blob", "main.js");
         if (!File.Exists(script))
         {
-            throw new InvalidOperationException($"Azurite is not installed in {ToolDirectory}: run ./test.sh (or 'npm ci' there).");
+            throw new InvalidOperationException($"Azurite is not installed in {ToolDirectory}: run dotnet test LogiLlm.Aspire.sln or tools/install-test-prerequisites.sh (or 'npm ci' there).");
         }
 
         Directory.CreateDirectory(location);

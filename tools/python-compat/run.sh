@@ -2,7 +2,7 @@
 # Do plain-JSON files we save load in Python LogiLLM 0.2.17? Trains and re-saves a few modules with `logillm` (offline,
 # local model), then loads each with Python LogiLLM's own ModuleLoader and compares what it rebuilt.
 # Usage: tools/python-compat/run.sh /path/to/logillm-checkout   (mjbommar/logillm at tag v0.2.17; only its logillm/ is used)
-# Manual: Python LogiLLM is not installable on this project's machines (no PyPI), so ./test.sh cannot run it.
+# Manual: Python LogiLLM is not installable on this project's machines (no PyPI), so the test command cannot run it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 src="${1:?usage: $0 /path/to/logillm-checkout}"

@@ -10,7 +10,7 @@ internal sealed class JobEndSteps(IOptions<TrainingJobOptions> options, TimeProv
 
     /// <summary>
     /// Runs one step of a job's end (renew, record, complete, fail, cancel) until Redis takes it, for at most
-    /// <see cref="TrainingJoboptions.Value.EndRetryWindow"/>. Returns the step's answer, or null when it never got through
+    /// <see cref="TrainingJobOptions.EndRetryWindow"/>. Returns the step's answer, or null when it never got through
     /// (then the lease lapses and the reaper requeues or fails the job; a re-run reuses a version already published).
     /// </summary>
     public async Task<T?> RunAsync<T>(string what, Func<Task<T>> step, CancellationToken stoppingToken)

@@ -26,7 +26,7 @@ internal sealed class JobPublisher(
     /// Publishes the job's module unless an earlier run of the same job already did (its lease lapsed after the
     /// publish, or during it): then that version is reused, so a job id maps to at most one version. One run publishes
     /// at a time (<see cref="TrainingJobLeases.ClaimPublishAsync"/>): a run that finds an earlier run's publish still
-    /// in flight waits for the version it records, for at most <see cref="TrainingJoboptions.Value.PublishWaitTimeout"/>,
+    /// in flight waits for the version it records, for at most <see cref="TrainingJobOptions.PublishWaitTimeout"/>,
     /// then looks for it in the registry's lineage before taking over. Returns null when the lease was lost on the way.
     /// </summary>
     public async Task<ModuleVersionInfo?> PublishOnceAsync(JobLease lease, TrainingJobSpec spec, TrainingOutcome outcome, CancellationToken runToken, CancellationToken stoppingToken)
@@ -42,19 +42,19 @@ internal sealed class JobPublisher(
                     logger.LogWarning("Training job {JobId} was taken from worker {Worker} before it could publish; dropping its result", job.Id, workerId);
                     return null;
                 case PublishClaimKind.Published:
-                    return await ReuseAsync(await FindPublishedVersionAsync(lease, spec.Module, claim.Value.Version, stoppingToken));
+                    return Reuse(await FindPublishedVersionAsync(lease, spec.Module, claim.Value.Version, stoppingToken));
                 case PublishClaimKind.InFlight:
                     logger.LogInformation("Training job {JobId}: an earlier run is still publishing {Module}; worker {Worker} waits for its version", job.Id, spec.Module, workerId);
                     if (await WaitForPublishedVersionAsync(lease.JobId, runToken) is { } version)
                     {
-                        return await ReuseAsync(await FindPublishedVersionAsync(lease, spec.Module, version, stoppingToken));
+                        return Reuse(await FindPublishedVersionAsync(lease, spec.Module, version, stoppingToken));
                     }
 
                     // The earlier run never recorded a version (it died mid-publish, or after): its lineage may still
                     // name this job. Otherwise take the right to publish over from it.
                     if (await FindPublishedVersionAsync(lease, spec.Module, 0, stoppingToken) is { } found)
                     {
-                        return await ReuseAsync(found);
+                        return Reuse(found);
                     }
 
                     replacing = claim.Value.HolderToken;
@@ -82,14 +82,14 @@ internal sealed class JobPublisher(
             return await RecordAsync(await modules.PublishAsync(spec.Module, document, CancellationToken.None));
         }
 
-        Task<ModuleVersionInfo?> ReuseAsync(ModuleVersionInfo? info)
+        ModuleVersionInfo? Reuse(ModuleVersionInfo? info)
         {
             if (info is not null)
             {
                 logger.LogInformation("Training job {JobId} already published {Module}@{Version} in an earlier run; reusing it", job.Id, spec.Module, info.Version);
             }
 
-            return Task.FromResult(info);
+            return info;
         }
 
         // The version is recorded under the publish right, not the lease: a run whose lease lapsed meanwhile still

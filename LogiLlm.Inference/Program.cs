@@ -14,12 +14,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseRequestBodyLimits();
-app.UseStatusCodePages();
-app.UseAuthentication();
-app.UseRateLimiter();
-app.UseAuthorization();
+app.UseApiPipeline();
 // API docs: anyone in Development, role admin elsewhere.
 app.MapOpenApi().AllowAnonymousInDevelopment(app.Environment);
 app.MapScalarApiReference().AllowAnonymousInDevelopment(app.Environment);

@@ -1,4 +1,5 @@
 using LogiLlm.Providers;
+using LogiLlm.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.RateLimiting;
@@ -75,6 +76,26 @@ public static class Extensions
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         return builder;
+    }
+
+    /// <summary>
+    /// The request pipeline of both APIs, in the order that matters: ProblemDetails for exceptions and bare status codes,
+    /// body limits before anything reads a body, then who the caller is, the caller's rate limit (when
+    /// <c>AddLogiLlmRateLimiting</c> registered one) and what the caller may do.
+    /// </summary>
+    public static WebApplication UseApiPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseRequestBodyLimits();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        if (app.Services.GetService<CallerRateLimiter>() is not null)
+        {
+            app.UseRateLimiter();
+        }
+
+        app.UseAuthorization();
+        return app;
     }
 
     /// <summary>Maps <c>/health</c> (all checks) and <c>/alive</c> (liveness only).</summary>

@@ -11,11 +11,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseRequestBodyLimits();
-app.UseStatusCodePages();
-app.UseAuthentication();
-app.UseAuthorization();
+app.UseApiPipeline();
 app.MapOpenApi().AllowAnonymousInDevelopment(app.Environment);
 app.MapModulesApi();
 app.MapTrainingJobsApi();

@@ -33,21 +33,31 @@ internal sealed class JobPublisher(
     {
         var job = lease.Job;
         long? replacing = null;
+        int? replacingVersion = null;
         while (true)
         {
-            var claim = await end.RunAsync("claim the publish of", () => leases.ClaimPublishAsync(lease, replacing), stoppingToken);
+            var claim = await end.RunAsync("claim the publish of", () => leases.ClaimPublishAsync(lease, replacing, replacingVersion), stoppingToken);
             switch (claim?.Kind)
             {
                 case null or PublishClaimKind.Lost:
                     logger.LogWarning("Training job {JobId} was taken from worker {Worker} before it could publish; dropping its result", job.Id, workerId);
                     return null;
                 case PublishClaimKind.Published:
-                    return Reuse(await FindPublishedVersionAsync(lease, spec.Module, claim.Value.Version, stoppingToken));
+                    if (await FindPublishedVersionAsync(lease, spec.Module, claim.Value.Version, stoppingToken) is { } published)
+                    {
+                        return Reuse(published);
+                    }
+
+                    // The registry no longer has it (replaced, or rebuilt from a backup older than the publish): this
+                    // run's module is published anew and recorded in its place.
+                    logger.LogWarning("Training job {JobId} recorded {Module}@{Version} as published, but the registry does not list it; publishing the module anew", job.Id, spec.Module, claim.Value.Version);
+                    replacingVersion = claim.Value.Version;
+                    continue;
                 case PublishClaimKind.InFlight:
                     logger.LogInformation("Training job {JobId}: an earlier run is still publishing {Module}; worker {Worker} waits for its version", job.Id, spec.Module, workerId);
-                    if (await WaitForPublishedVersionAsync(lease.JobId, runToken) is { } version)
+                    if (await WaitForPublishedVersionAsync(lease.JobId, runToken) is not null)
                     {
-                        return Reuse(await FindPublishedVersionAsync(lease, spec.Module, version, stoppingToken));
+                        continue;   // recorded: the claim now says Published, and that case reuses or replaces it
                     }
 
                     // The earlier run never recorded a version (it died mid-publish, or after): its lineage may still
@@ -82,13 +92,9 @@ internal sealed class JobPublisher(
             return await RecordAsync(await modules.PublishAsync(spec.Module, document, CancellationToken.None));
         }
 
-        ModuleVersionInfo? Reuse(ModuleVersionInfo? info)
+        ModuleVersionInfo Reuse(ModuleVersionInfo info)
         {
-            if (info is not null)
-            {
-                logger.LogInformation("Training job {JobId} already published {Module}@{Version} in an earlier run; reusing it", job.Id, spec.Module, info.Version);
-            }
-
+            logger.LogInformation("Training job {JobId} already published {Module}@{Version} in an earlier run; reusing it", job.Id, spec.Module, info.Version);
             return info;
         }
 

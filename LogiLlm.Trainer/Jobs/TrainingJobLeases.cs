@@ -118,18 +118,21 @@ public sealed class TrainingJobLeases(TrainingJobRedis layout, TrainingJobStore 
     /// <summary>
     /// Takes the right to publish the job's module for this run, while the lease holds the job: one run of a job
     /// publishes at a time, so a run whose lease lapsed while its publish was still in flight is waited for instead of
-    /// raced. <paramref name="replacing"/> takes the right over from an earlier run that never recorded a version.
+    /// raced. <paramref name="replacing"/> takes the right over from an earlier run that never recorded a version;
+    /// <paramref name="replacingVersion"/> from one that recorded a version the registry no longer lists (the recorded
+    /// version is cleared, so this run records its own).
     /// </summary>
-    public async Task<PublishClaim> ClaimPublishAsync(JobLease lease, long? replacing = null)
+    public async Task<PublishClaim> ClaimPublishAsync(JobLease lease, long? replacing = null, int? replacingVersion = null)
     {
         var db = layout.Db;
         var key = layout.JobKey(lease.JobId);
         for (var attempt = 0; attempt < TrainingJobRedis.MaxOptimisticRetries; attempt++)
         {
             var fields = await db.HashGetAsync(key, [F.PublishedVersion, F.PublishToken, F.Worker, F.LeaseToken, F.Status]);
-            if (!fields[0].IsNullOrEmpty)
+            var recorded = fields[0].IsNullOrEmpty ? (int?)null : (int)fields[0];
+            if (recorded is { } version && version != replacingVersion)
             {
-                return PublishClaim.Published((int)fields[0]);
+                return PublishClaim.Published(version);
             }
 
             if (fields[2] != lease.WorkerId || fields[3] != lease.Token || fields[4] != TrainingJobStatus.Running.Name())
@@ -137,7 +140,8 @@ public sealed class TrainingJobLeases(TrainingJobRedis layout, TrainingJobStore 
                 return PublishClaim.Lost;
             }
 
-            if (!fields[1].IsNullOrEmpty && (long)fields[1] != lease.Token && (long)fields[1] != replacing)
+            // A run that recorded its version has finished publishing, whatever its token.
+            if (recorded is null && !fields[1].IsNullOrEmpty && (long)fields[1] != lease.Token && (long)fields[1] != replacing)
             {
                 return PublishClaim.InFlight((long)fields[1]);
             }
@@ -146,8 +150,13 @@ public sealed class TrainingJobLeases(TrainingJobRedis layout, TrainingJobStore 
             tran.AddCondition(Condition.HashEqual(key, F.Worker, lease.WorkerId));
             tran.AddCondition(Condition.HashEqual(key, F.LeaseToken, lease.Token));
             tran.AddCondition(Condition.HashEqual(key, F.Status, TrainingJobStatus.Running.Name()));
-            tran.AddCondition(Condition.HashNotExists(key, F.PublishedVersion));
+            tran.AddCondition(recorded is null ? Condition.HashNotExists(key, F.PublishedVersion) : Condition.HashEqual(key, F.PublishedVersion, fields[0]));
             tran.AddCondition(fields[1].IsNullOrEmpty ? Condition.HashNotExists(key, F.PublishToken) : Condition.HashEqual(key, F.PublishToken, fields[1]));
+            if (recorded is not null)
+            {
+                _ = tran.HashDeleteAsync(key, F.PublishedVersion);
+            }
+
             _ = tran.HashSetAsync(key, F.PublishToken, lease.Token);
             if (await tran.ExecuteAsync())
             {

@@ -70,6 +70,41 @@ public sealed class TrainingJobFaultTests(JobsRedisFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_job_whose_recorded_version_is_gone_from_the_registry_publishes_its_module_anew()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var (registry, prefix) = fixture.NewDeployment();
+        var runner = new GatedRunner("vanished");
+        var store = new HookedModuleStore(new FileSystemModuleStore(registry));
+        var logs = new FakeLogCollector();
+        await using var host = fixture.Host(registry, prefix, runner: runner, leaseDuration: TimeSpan.FromSeconds(30),
+            services: s => s.AddSingleton<IModuleStore>(store).AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs))));
+        var client = host.CreateClient();
+        var id = await TrainingJobsApiClient.CreateAsync(client, JobClient.InlineJob("vanished"), cts.Token);
+        // The first run publishes and records version 1, then loses its lease before completing; meanwhile the
+        // registry loses that version (replaced, or restored from an older backup). The next run must not end with
+        // a version that does not exist, nor give up: it publishes the module again and records that.
+        store.AfterFirstPublish = async () =>
+        {
+            await LapseLeaseAsync(host, id);
+            File.Delete(Path.Combine(registry, "vanished", "versions", "1.json"));
+        };
+        runner.Release("vanished");
+
+        var done = await JobClient.WaitForStatusAsync(client, id, "succeeded", cts.Token);
+        var versions = (await client.GetFromJsonAsync<JsonObject>("/api/modules/vanished/versions", cts.Token))!["versions"]!.AsArray();
+        var version = (int)done["result"]!["version"]!;
+        var document = await client.GetFromJsonAsync<JsonObject>($"/api/modules/vanished/versions/{version}", cts.Token);
+
+        Assert.Equal(2, (int)done["attempts"]!);
+        Assert.Equal(2, store.Publishes);
+        Assert.Equal(version, (int)Assert.Single(versions)!["version"]!);
+        Assert.Equal(version, await host.Leases.GetPublishedVersionAsync(id));
+        Assert.Equal(id, (string?)document!["metadata"]![TrainingJobWorker.TrainingJobMetadataKey]!["id"]);
+        Assert.Contains(logs.GetSnapshot(), r => r.Message.Contains("the registry does not list it", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_run_whose_lease_lapsed_while_its_publish_was_in_flight_is_waited_for_and_its_version_reused()
     {
         using var cts = new CancellationTokenSource(Timeout);

@@ -35,17 +35,7 @@ public static class CanonicalJson
                 writer.WriteNullValue();
                 break;
             case JsonObject obj:
-                writer.WriteStartObject();
-                foreach (var (key, value) in Sorted(obj))
-                {
-                    if (!excluded.Contains(key))
-                    {
-                        writer.WritePropertyName(key);
-                        Write(writer, value, []);
-                    }
-                }
-
-                writer.WriteEndObject();
+                WriteObject(writer, obj, obj.Count, excluded);
                 break;
             case JsonArray array:
                 writer.WriteStartArray();
@@ -103,12 +93,57 @@ public static class CanonicalJson
         return buffer;
     }
 
-    internal static KeyValuePair<string, JsonNode?>[] Sorted(JsonObject obj)
+    /// <summary>
+    /// Writes the <paramref name="count"/> <paramref name="members"/> of an object (a node's or a dictionary's) canonically,
+    /// leaving out the keys in <paramref name="excluded"/>.
+    /// </summary>
+    internal static void WriteObject(Utf8JsonWriter writer, IEnumerable<KeyValuePair<string, JsonNode?>> members, int count, ReadOnlySpan<string> excluded = default)
     {
-        var pairs = new KeyValuePair<string, JsonNode?>[obj.Count];
+        writer.WriteStartObject();
+        foreach (var (key, value) in SortByKey(members, count))
+        {
+            if (!excluded.Contains(key))
+            {
+                writer.WritePropertyName(key);
+                Write(writer, value, []);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes a dictionary's members canonically; when its keys are already in order (the usual case), without copying them.</summary>
+    internal static void WriteObject(Utf8JsonWriter writer, IReadOnlyDictionary<string, JsonNode?> members)
+    {
+        string? previous = null;
+        foreach (var key in members.Keys)
+        {
+            if (previous is not null && string.CompareOrdinal(previous, key) > 0)
+            {
+                WriteObject(writer, members, members.Count);
+                return;
+            }
+
+            previous = key;
+        }
+
+        writer.WriteStartObject();
+        foreach (var (key, value) in members)
+        {
+            writer.WritePropertyName(key);
+            Write(writer, value, []);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The <paramref name="count"/> pairs in canonical key order (ordinal), as a new array.</summary>
+    internal static KeyValuePair<string, T>[] SortByKey<T>(IEnumerable<KeyValuePair<string, T>> members, int count)
+    {
+        var pairs = new KeyValuePair<string, T>[count];
         var i = 0;
         var sorted = true;
-        foreach (var pair in obj)
+        foreach (var pair in members)
         {
             if (i > 0 && string.CompareOrdinal(pairs[i - 1].Key, pair.Key) > 0)
             {
@@ -124,6 +159,17 @@ public static class CanonicalJson
         }
 
         return pairs;
+    }
+
+    /// <summary>The pairs of <paramref name="members"/> in canonical key order.</summary>
+    internal static KeyValuePair<string, T>[] SortByKey<T>(List<KeyValuePair<string, T>> members) => SortByKey(members, members.Count);
+
+    /// <summary><paramref name="keys"/> in canonical order (ordinal), for writers that know an object's keys in advance.</summary>
+    internal static string[] SortKeys(IEnumerable<string> keys)
+    {
+        var sorted = keys.ToArray();
+        Array.Sort(sorted, string.CompareOrdinal);
+        return sorted;
     }
 
     private static void WriteObject(Utf8JsonWriter writer, JsonElement element, ReadOnlySpan<string> excluded)

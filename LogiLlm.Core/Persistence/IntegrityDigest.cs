@@ -37,9 +37,12 @@ public static class IntegrityDigest
     }
 
     /// <summary>Builds the integrity block for <paramref name="document"/>.</summary>
-    public static JsonObject CreateBlock(JsonObject document) => new()
+    public static JsonObject CreateBlock(JsonObject document) => Block(Compute(document));
+
+    /// <summary>The integrity block for an already computed <paramref name="digest"/>.</summary>
+    internal static JsonObject Block(string digest) => new()
     {
         [ModuleFileFormat.Keys.Algorithm] = Algorithm,
-        [ModuleFileFormat.Keys.Digest] = Compute(document),
+        [ModuleFileFormat.Keys.Digest] = digest,
     };
 }

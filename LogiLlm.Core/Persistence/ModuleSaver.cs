@@ -166,25 +166,12 @@ public static class ModuleSaver
     {
         ArgumentNullException.ThrowIfNull(module);
         options ??= SaveOptions.Default;
-        var document = CreateDocument(module, options, path);
+        CheckOptions(options, path);
         try
         {
-            byte[] text;
-            if (options.Format == SerializationFormat.Yaml)
-            {
-                text = YamlModuleText.Write(document);
-            }
-            else
-            {
-                var buffer = new ArrayBufferWriter<byte>(64 * 1024);
-                using (var writer = new Utf8JsonWriter(buffer, options.Indented ? IndentedWriter : CompactWriter))
-                {
-                    document.WriteTo(writer);
-                }
-
-                text = buffer.WrittenSpan.ToArray();
-            }
-
+            // JSON is written straight from the module; YAML, and any module the direct writer cannot write, from the node tree.
+            var text = (options.Format == SerializationFormat.Json ? WriteDirect(module, options) : null)
+                ?? WriteText(CreateDocument(module, options, path), options);
             return ModuleEnvelope.Wrap(text, options);
         }
         catch (PersistenceException e) when (e.FilePath is null && path is not null)
@@ -201,9 +188,59 @@ public static class ModuleSaver
         }
     }
 
-    private static JsonObject CreateDocument(Module module, SaveOptions options, string? path)
+    /// <summary>The document as text from the node tree (YAML, and the JSON fallback of <see cref="WriteDirect"/>).</summary>
+    internal static byte[] WriteText(JsonObject document, SaveOptions options)
     {
-        ArgumentNullException.ThrowIfNull(module);
+        if (options.Format == SerializationFormat.Yaml)
+        {
+            return YamlModuleText.Write(document);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        using (var writer = new Utf8JsonWriter(buffer, options.Indented ? IndentedWriter : CompactWriter))
+        {
+            document.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// The JSON text written straight from the module (<see cref="ModuleJsonWriter"/>): the bytes the node tree gives, without
+    /// building it. Null when the module needs the tree's checks (a non-finite number, a cycle, a failing SaveState): the
+    /// tree path then fails with the JSON path, exactly as it always has.
+    /// </summary>
+    internal static byte[]? WriteDirect(Module module, SaveOptions options)
+    {
+        try
+        {
+            var part = ModuleJsonWriter.Snapshot(module, options, new HashSet<Module>(ReferenceEqualityComparer.Instance));
+            var timestamp = Timestamp(options);
+            // The canonical pass goes straight into the hash; the file pass then carries its result.
+            var digest = options.IncludeIntegrity || options.SigningKey is not null
+                ? DocumentDigest.OfWritten(writer => ModuleJsonWriter.WriteCanonical(writer, part))
+                : null;
+            var integrity = options.IncludeIntegrity ? IntegrityDigest.Block(digest!) : null;
+            var seal = options.SigningKey is { } key ? ModuleSeal.Create(timestamp, digest!, key) : null;
+            using var buffer = new PooledBufferWriter(64 * 1024);
+            using (var writer = new Utf8JsonWriter(buffer, options.Indented ? IndentedWriter : CompactWriter))
+            {
+                ModuleJsonWriter.WriteFile(writer, part, timestamp, integrity, seal);
+            }
+
+            return buffer.WrittenSpan.ToArray();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return null;
+        }
+    }
+
+    private static string Timestamp(SaveOptions options) =>
+        options.TimeProvider.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture);
+
+    private static void CheckOptions(SaveOptions options, string? path)
+    {
         if (options.Format is not (SerializationFormat.Json or SerializationFormat.Yaml))
         {
             throw new PersistenceException($"Unknown format {options.Format}", path, null);
@@ -213,12 +250,17 @@ public static class ModuleSaver
         {
             throw new PersistenceException($"SaveOptions.SigningKey {verifyOnly.KeyId} is a public key: signing needs the private key or the shared secret", path, null);
         }
+    }
 
+    private static JsonObject CreateDocument(Module module, SaveOptions options, string? path)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        CheckOptions(options, path);
         var root = new JsonObject
         {
             [K.LogiLlmVersion] = LibraryVersion.Current,
             [K.FormatVersion] = ModuleFileFormat.CurrentVersion,
-            [K.SaveTimestamp] = options.TimeProvider.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture),
+            [K.SaveTimestamp] = Timestamp(options),
         };
 
         try
@@ -316,7 +358,7 @@ public static class ModuleSaver
         ancestors.Remove(module);
     }
 
-    private static JsonObject? ProviderJson(Module module, SaveOptions options)
+    internal static JsonObject? ProviderJson(Module module, SaveOptions options)
     {
         // The provider the module would call: its own, else the default of its registry (as at invocation).
         if ((module.Provider ?? (module.ProviderRegistry ?? ProviderRegistry.Default).DefaultProvider) is { } provider)

@@ -12,9 +12,12 @@ namespace LogiLlm.Persistence;
 /// </summary>
 internal static class ModuleSeal
 {
-    public static JsonObject Create(JsonObject root, string digest, ModuleSigningKey key)
+    public static JsonObject Create(JsonObject root, string digest, ModuleSigningKey key) =>
+        Create(root[K.SaveTimestamp]?.GetValue<string>(), digest, key);
+
+    /// <summary>The seal over <paramref name="digest"/> and the file's <paramref name="timestamp"/>.</summary>
+    public static JsonObject Create(string? timestamp, string digest, ModuleSigningKey key)
     {
-        var timestamp = root[K.SaveTimestamp]?.GetValue<string>();
         var signature = key.Sign(Payload(key.Algorithm, key.KeyId, digest, timestamp));
         return new JsonObject
         {

@@ -14,6 +14,11 @@ namespace LogiLlm.Persistence;
 /// a file, are written from the demo objects themselves. Anything unusual (a number with no JSON form, a cycle, a failing
 /// <c>SaveState</c>) makes <see cref="ModuleSaver"/> fall back to the node tree, whose checks name the JSON path.
 /// </summary>
+/// <remarks>
+/// Longer than most files: every object of the format is written here for both passes, its keys in the file's order and in
+/// canonical order side by side (the canonical order sorted from the file's list, never written out by hand), so that the
+/// two forms cannot drift apart; <c>DirectWriterTests</c> pins the bytes to the node tree's.
+/// </remarks>
 internal static class ModuleJsonWriter
 {
     private static readonly string[] HeaderKeys = [K.LogiLlmVersion, K.FormatVersion, K.SaveTimestamp];
@@ -79,7 +84,7 @@ internal static class ModuleJsonWriter
             Config = SecretFilter.ScrubConfig(module.Config, options.IncludeEndpoint),
             Metadata = SecretFilter.ScrubMetadata(module.Metadata),
             Custom = custom.Count > 0 ? custom : null,
-            Provider = options.IncludeProvider ? ModuleSaver.ProviderJson(module, options) : null,
+            Provider = options.IncludeProvider ? ModuleDocumentBuilder.ProviderJson(module, options) : null,
             Adapter = new JsonObject
             {
                 [K.Name] = module.Adapter.Name,

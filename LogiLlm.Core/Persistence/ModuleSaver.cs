@@ -15,10 +15,11 @@ namespace LogiLlm.Persistence;
 /// Provider configs keep model parameters only; nothing that is or may hold a credential is written.
 /// </summary>
 /// <remarks>
-/// Longer than most files: the entry points (a file, written through a symlink to its target; a string, a stream,
-/// bytes, the document) share one writer, and what that writer refuses (non-finite numbers, credentials in a
-/// provider config) is checked where each part is written, so the rules read side by side. Demos and signatures are
-/// written by <see cref="DemoJson"/> and <see cref="SignatureJson"/>; the envelope by <see cref="ModuleEnvelope"/>.
+/// The entry points (a file, written through a symlink to its target; a string, a stream, bytes, the document) share one
+/// path: JSON is written straight from the module by <see cref="ModuleJsonWriter"/>; YAML, and any module that writer
+/// refuses, go through the node tree of <see cref="ModuleDocumentBuilder"/>, which names the JSON path of what it refuses
+/// (non-finite numbers, cycles). Demos and signatures are read by <see cref="DemoJson"/> and <see cref="SignatureJson"/>;
+/// the envelope is <see cref="ModuleEnvelope"/>.
 /// </remarks>
 public static class ModuleSaver
 {
@@ -113,7 +114,7 @@ public static class ModuleSaver
         }
 
         var provider = !options.IncludeProvider ? "not saved"
-            : ProviderJson(module, options) is { } p ? $"{p[K.Name]} ({p[K.Model]})" : "none";
+            : ModuleDocumentBuilder.ProviderJson(module, options) is { } p ? $"{p[K.Name]} ({p[K.Model]})" : "none";
 #pragma warning disable CA1848 // One line per save; a source-generated delegate adds nothing here.
         Microsoft.Extensions.Logging.LoggerExtensions.LogDebug(
             logger,
@@ -160,7 +161,7 @@ public static class ModuleSaver
 
     /// <summary>Builds the document that would be saved (including the integrity block when enabled).</summary>
     public static JsonObject CreateDocument(Module module, SaveOptions? options = null) =>
-        CreateDocument(module, options ?? SaveOptions.Default, null);
+        ModuleDocumentBuilder.CreateDocument(module, options ?? SaveOptions.Default, null);
 
     private static byte[] SaveToBytes(Module module, SaveOptions? options, string? path)
     {
@@ -171,7 +172,7 @@ public static class ModuleSaver
         {
             // JSON is written straight from the module; YAML, and any module the direct writer cannot write, from the node tree.
             var text = (options.Format == SerializationFormat.Json ? WriteDirect(module, options) : null)
-                ?? WriteText(CreateDocument(module, options, path), options);
+                ?? WriteText(ModuleDocumentBuilder.CreateDocument(module, options, path), options);
             return ModuleEnvelope.Wrap(text, options);
         }
         catch (PersistenceException e) when (e.FilePath is null && path is not null)
@@ -236,10 +237,10 @@ public static class ModuleSaver
         }
     }
 
-    private static string Timestamp(SaveOptions options) =>
+    internal static string Timestamp(SaveOptions options) =>
         options.TimeProvider.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture);
 
-    private static void CheckOptions(SaveOptions options, string? path)
+    internal static void CheckOptions(SaveOptions options, string? path)
     {
         if (options.Format is not (SerializationFormat.Json or SerializationFormat.Yaml))
         {
@@ -249,201 +250,6 @@ public static class ModuleSaver
         if (options.SigningKey is { CanSign: false } verifyOnly)
         {
             throw new PersistenceException($"SaveOptions.SigningKey {verifyOnly.KeyId} is a public key: signing needs the private key or the shared secret", path, null);
-        }
-    }
-
-    private static JsonObject CreateDocument(Module module, SaveOptions options, string? path)
-    {
-        ArgumentNullException.ThrowIfNull(module);
-        CheckOptions(options, path);
-        var root = new JsonObject
-        {
-            [K.LogiLlmVersion] = LibraryVersion.Current,
-            [K.FormatVersion] = ModuleFileFormat.CurrentVersion,
-            [K.SaveTimestamp] = Timestamp(options),
-        };
-
-        try
-        {
-            WriteModule(root, module, options, path, JsonPaths.Root, new HashSet<Module>(ReferenceEqualityComparer.Instance));
-            if (HasNonFinite(root))
-            {
-                // Rare: walk again, building paths, to name the value.
-                CheckFinite(root, path, JsonPaths.Root);
-            }
-            string? digest = null;
-            if (options.IncludeIntegrity)
-            {
-                var block = IntegrityDigest.CreateBlock(root);
-                digest = block[K.Digest]!.GetValue<string>();
-                root[K.Integrity] = block;
-            }
-
-            if (options.SigningKey is { } key)
-            {
-                // The seal signs the content digest, computed once for both blocks.
-                root[K.Seal] = ModuleSeal.Create(root, digest ?? IntegrityDigest.Compute(root), key);
-            }
-        }
-        catch (PersistenceException)
-        {
-            throw;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new PersistenceException($"Cannot serialize module: {e.Message}", path, null, e);
-        }
-
-        return root;
-    }
-
-    private static void WriteModule(JsonObject target, Module module, SaveOptions options, string? path, string jsonPath, HashSet<Module> ancestors)
-    {
-        if (!ancestors.Add(module))
-        {
-            throw new PersistenceException("The module graph has a cycle: a module is its own descendant", path, jsonPath);
-        }
-
-        target[K.ModuleType] = module.ModuleType;
-        target[K.ModuleClass] = module.GetType().FullName ?? module.GetType().Name;
-        target[K.Signature] = module.Signature is null ? null : SignatureJson.Write(module.Signature);
-        target[K.Config] = SecretFilter.ScrubConfig(module.Config, options.IncludeEndpoint);
-        target[K.Metadata] = SecretFilter.ScrubMetadata(module.Metadata);
-        target[K.State] = module.State.Value;
-        target[K.DemoManager] = DemoJson.WriteManager(module.DemoManager);
-        var custom = new JsonObject();
-        try
-        {
-            module.SaveCustomState(custom);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new PersistenceException($"{module.GetType().Name}.SaveState failed: {e.Message}", path, JsonPaths.Property(jsonPath, K.CustomState), e);
-        }
-
-        if (custom.Count > 0)
-        {
-            target[K.CustomState] = custom;
-        }
-
-        if (options.IncludeProvider)
-        {
-            var provider = ProviderJson(module, options);
-            if (provider is not null)
-            {
-                target[K.ProviderConfig] = provider;
-            }
-        }
-
-        target[K.AdapterConfig] = new JsonObject
-        {
-            [K.Name] = module.Adapter.Name,
-            [K.Config] = SecretFilter.ScrubConfig(module.Adapter.Config, options.IncludeEndpoint),
-        };
-
-        if (module.Children.Count > 0)
-        {
-            var children = new JsonObject();
-            var childrenPath = JsonPaths.Property(jsonPath, K.Modules);
-            foreach (var (name, child) in module.Children)
-            {
-                var childObject = new JsonObject();
-                WriteModule(childObject, child, options, path, JsonPaths.Property(childrenPath, name), ancestors);
-                children[name] = childObject;
-            }
-
-            target[K.Modules] = children;
-        }
-
-        ancestors.Remove(module);
-    }
-
-    internal static JsonObject? ProviderJson(Module module, SaveOptions options)
-    {
-        // The provider the module would call: its own, else the default of its registry (as at invocation).
-        if ((module.Provider ?? (module.ProviderRegistry ?? ProviderRegistry.Default).DefaultProvider) is { } provider)
-        {
-            return new JsonObject
-            {
-                [K.Name] = provider.Name,
-                [K.Model] = provider.Model,
-                [K.Config] = SecretFilter.FilterProviderConfig(provider.Config, options.IncludeEndpoint),
-                [K.ProviderClass] = provider.ProviderClass,
-            };
-        }
-
-        // A module loaded without SetupProvider keeps the provider it was saved with.
-        if (module.SavedProvider is { } saved)
-        {
-            return new JsonObject
-            {
-                [K.Name] = saved.Name,
-                [K.Model] = saved.Model,
-                [K.Config] = SecretFilter.FilterProviderConfig(saved.Config, options.IncludeEndpoint),
-                [K.ProviderClass] = saved.ProviderClass,
-            };
-        }
-
-        return null;
-    }
-
-    private static bool HasNonFinite(JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var (_, value) in obj)
-                {
-                    if (HasNonFinite(value))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            case JsonArray array:
-                foreach (var item in array)
-                {
-                    if (HasNonFinite(item))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            case JsonValue value when value.GetValueKind() == JsonValueKind.Number:
-                return (value.TryGetValue<double>(out var d) && !double.IsFinite(d)) || (value.TryGetValue<float>(out var f) && !float.IsFinite(f));
-            default:
-                return false;
-        }
-    }
-
-    private static void CheckFinite(JsonNode? node, string? path, string jsonPath)
-    {
-        // NaN and infinities have no JSON form; fail here with a path instead of deep inside the writer.
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var (key, value) in obj)
-                {
-                    CheckFinite(value, path, JsonPaths.Property(jsonPath, key));
-                }
-
-                break;
-            case JsonArray array:
-                for (var i = 0; i < array.Count; i++)
-                {
-                    CheckFinite(array[i], path, JsonPaths.Index(jsonPath, i));
-                }
-
-                break;
-            case JsonValue value when value.GetValueKind() == JsonValueKind.Number:
-                if ((value.TryGetValue<double>(out var d) && !double.IsFinite(d)) || (value.TryGetValue<float>(out var f) && !float.IsFinite(f)))
-                {
-                    throw new PersistenceException("Cannot save a number that is NaN or infinite", path, jsonPath);
-                }
-
-                break;
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using LogiLlm.Inference.Modules;
 using LogiLlm.Inference.Predictions;
 using LogiLlm.Providers;
@@ -62,25 +63,15 @@ public static class InferenceApi
         public Provider Provider { get; } = provider;
     }
 
-    internal static async Task<Results<Ok<PredictResponse>, ValidationProblem, ModuleRefProblem, BadGatewayProblem>> Predict(
-        string moduleRef, PredictRequest? request, [AsParameters] Services services, CancellationToken cancellationToken)
-    {
-        if (request?.Inputs is not { } inputs)
+    internal static Task<Results<Ok<PredictResponse>, ValidationProblem, ModuleRefProblem, BadGatewayProblem>> Predict(
+        string moduleRef, PredictRequest? request, [AsParameters] Services services, CancellationToken cancellationToken) =>
+        WithInputsAsync<PredictResponse, BadGatewayProblem>(moduleRef, request, services, cancellationToken, async (module, inputs) =>
         {
-            return Invalid("inputs", InputsMessage);
-        }
-
-        var lookup = await services.Predictions.ResolveAsync(moduleRef, cancellationToken);
-        if (lookup.Module is not { } module)
-        {
-            return lookup.Problem!;
-        }
-
-        var outcome = await services.Predictions.PredictAsync(module, inputs, cancellationToken);
-        return outcome.Response is { } response
-            ? TypedResults.Ok(response)
-            : new BadGatewayProblem("The model's answer could not be used", outcome.UnreadableReply ?? "The model's answer could not be parsed.");
-    }
+            var outcome = await services.Predictions.PredictAsync(module, inputs, cancellationToken);
+            return outcome.Response is { } response
+                ? TypedResults.Ok(response)
+                : new BadGatewayProblem("The model's answer could not be used", outcome.UnreadableReply ?? "The model's answer could not be parsed.");
+        });
 
     internal static async Task<Results<Ok<PredictBatchResponse>, ValidationProblem, ModuleRefProblem>> PredictBatch(
         string moduleRef, PredictBatchRequest? request, [AsParameters] Services services, CancellationToken cancellationToken)
@@ -125,8 +116,22 @@ public static class InferenceApi
             : new BadRequestProblem("No prompt", "This module has no signature of its own; describe its children instead.");
     }
 
-    internal static async Task<Results<Ok<PromptResponse>, ValidationProblem, ModuleRefProblem, BadRequestProblem>> RenderPrompt(
-        string moduleRef, PredictRequest? request, [AsParameters] Services services, CancellationToken cancellationToken)
+    internal static Task<Results<Ok<PromptResponse>, ValidationProblem, ModuleRefProblem, BadRequestProblem>> RenderPrompt(
+        string moduleRef, PredictRequest? request, [AsParameters] Services services, CancellationToken cancellationToken) =>
+        WithInputsAsync<PromptResponse, BadRequestProblem>(moduleRef, request, services, cancellationToken, (module, inputs) =>
+            // Inputs that do not fit are answered 400 naming each field (InferenceProblemMapper).
+            Task.FromResult<Results<Ok<PromptResponse>, ValidationProblem, ModuleRefProblem, BadRequestProblem>>(module.Module is LogiLlm.Predict predict
+                ? TypedResults.Ok(ModuleViews.Render(module, predict, PredictionService.Inputs(inputs)))
+                : new BadRequestProblem("No prompt", $"Prompts are rendered for Predict modules; this one is a {module.Module.ModuleType}.")));
+
+    /// <summary>
+    /// What the handlers that run a module on a body's <c>inputs</c> share: the inputs are required (400 naming the
+    /// field), then the module is resolved (400/404 naming the reference), then <paramref name="handle"/> answers.
+    /// </summary>
+    private static async Task<Results<Ok<TResponse>, ValidationProblem, ModuleRefProblem, TProblem>> WithInputsAsync<TResponse, TProblem>(
+        string moduleRef, PredictRequest? request, Services services, CancellationToken cancellationToken,
+        Func<ResolvedModule, JsonObject, Task<Results<Ok<TResponse>, ValidationProblem, ModuleRefProblem, TProblem>>> handle)
+        where TProblem : IResult
     {
         if (request?.Inputs is not { } inputs)
         {
@@ -134,15 +139,7 @@ public static class InferenceApi
         }
 
         var lookup = await services.Predictions.ResolveAsync(moduleRef, cancellationToken);
-        if (lookup.Module is not { } module)
-        {
-            return lookup.Problem!;
-        }
-
-        // Inputs that do not fit are answered 400 naming each field (InferenceProblemMapper).
-        return module.Module is LogiLlm.Predict predict
-            ? TypedResults.Ok(ModuleViews.Render(module, predict, PredictionService.Inputs(inputs)))
-            : new BadRequestProblem("No prompt", $"Prompts are rendered for Predict modules; this one is a {module.Module.ModuleType}.");
+        return lookup.Module is { } module ? await handle(module, inputs) : lookup.Problem!;
     }
 
     private static ValidationProblem Invalid(string key, string message) =>

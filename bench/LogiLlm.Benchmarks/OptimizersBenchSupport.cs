@@ -1,6 +1,6 @@
-using System.Runtime.CompilerServices;
 using LogiLlm.Optimizers;
 using LogiLlm.Providers;
+using LogiLlm.Tests.Shared;
 using Microsoft.Extensions.AI;
 
 namespace LogiLlm.Benchmarks;
@@ -29,36 +29,10 @@ internal static class OptimizersBenchSupport
         new(new AccuracyMetric("category"), maxExamples: 5, options: new OptimizerOptions { MaxConcurrency = concurrency, Seed = 0 });
 
     /// <summary>A model that awaits <see cref="CallMilliseconds"/> per call, then answers by keyword; counts calls.</summary>
-    internal sealed class LatencyChatClient(int milliseconds = CallMilliseconds) : IChatClient
+    public static DelegateChatClient LatencyChatClient(int milliseconds = CallMilliseconds) => new(async (messages, _, cancellationToken) =>
     {
-        private int _calls;
-
-        public int Calls => Volatile.Read(ref _calls);
-
-        public void Reset() => Interlocked.Exchange(ref _calls, 0);
-
-        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref _calls);
-            await Task.Delay(milliseconds, cancellationToken).ConfigureAwait(false);
-            var text = messages.Last(m => m.Role == ChatRole.User).Text;
-            var label = Labels.FirstOrDefault(l => text.Contains(l.Keyword, StringComparison.Ordinal)).Label ?? "unknown";
-            return new ChatResponse(new ChatMessage(ChatRole.Assistant, label));
-        }
-
-        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-            foreach (var update in response.ToChatResponseUpdates())
-            {
-                yield return update;
-            }
-        }
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
-        }
-    }
+        await Task.Delay(milliseconds, cancellationToken).ConfigureAwait(false);
+        var text = messages.Last(m => m.Role == ChatRole.User).Text;
+        return Labels.FirstOrDefault(l => text.Contains(l.Keyword, StringComparison.Ordinal)).Label ?? "unknown";
+    });
 }

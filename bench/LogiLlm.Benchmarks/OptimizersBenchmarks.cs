@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using LogiLlm.Optimizers;
+using LogiLlm.Tests.Shared;
 
 namespace LogiLlm.Benchmarks;
 
@@ -11,7 +12,7 @@ namespace LogiLlm.Benchmarks;
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5, invocationCount: 1)]
 public class OptimizersBenchmarks
 {
-    private readonly OptimizersBenchSupport.LatencyChatClient _client = new();
+    private readonly DelegateChatClient _client = OptimizersBenchSupport.LatencyChatClient();
     private IReadOnlyList<Example> _dataset = null!;
     private TimeSpan _ideal;
 

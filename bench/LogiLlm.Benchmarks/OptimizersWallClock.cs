@@ -15,7 +15,7 @@ public static class OptimizersWallClock
     {
         var levels = args.Length == 0 ? [8] : args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray();
         var dataset = OptimizersBenchSupport.Emails();
-        var client = new OptimizersBenchSupport.LatencyChatClient();
+        var client = OptimizersBenchSupport.LatencyChatClient();
         await OptimizersBenchSupport.Optimizer(8).OptimizeAsync(OptimizersBenchSupport.Classifier(client), dataset).ConfigureAwait(false);
 
         Console.WriteLine($"BootstrapFewShot, {dataset.Count} examples, model {OptimizersBenchSupport.CallMilliseconds} ms/call");

@@ -1,4 +1,5 @@
 using LogiLlm.Optimizers;
+using LogiLlm.Tests.Shared;
 using Microsoft.Extensions.AI;
 
 namespace LogiLlm.Core.Tests.Optimizers;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using LogiLlm.Demos;
 using LogiLlm.Optimizers;
+using LogiLlm.Tests.Shared;
 using LogiLlm.Persistence;
 using LogiLlm.Providers;
 using static LogiLlm.Core.Tests.Optimizers.OptimizerTestKit;

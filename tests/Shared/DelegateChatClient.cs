@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
-namespace LogiLlm.Core.Tests.Optimizers;
+namespace LogiLlm.Tests.Shared;
 
-/// <summary>A chat client replying through a delegate that may wait; counts calls and the most calls in flight.</summary>
+/// <summary>A chat client replying through a delegate that may wait; counts calls and the most calls in flight (tests and benches).</summary>
 internal sealed class DelegateChatClient(Func<IReadOnlyList<ChatMessage>, ChatOptions?, CancellationToken, Task<string>> reply) : IChatClient
 {
     private int _calls;
@@ -13,6 +13,13 @@ internal sealed class DelegateChatClient(Func<IReadOnlyList<ChatMessage>, ChatOp
     public int Calls => Volatile.Read(ref _calls);
 
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+    /// <summary>Starts counting afresh.</summary>
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _calls, 0);
+        Interlocked.Exchange(ref _maxInFlight, 0);
+    }
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {

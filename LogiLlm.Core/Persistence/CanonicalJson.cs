@@ -175,29 +175,35 @@ public static class CanonicalJson
     private static void WriteObject(Utf8JsonWriter writer, JsonElement element, ReadOnlySpan<string> excluded)
     {
         writer.WriteStartObject();
-        var properties = ArrayPool<JsonProperty>.Shared.Rent(element.GetPropertyCount());
+        var count = element.GetPropertyCount();
+        // Most objects are small: their properties sit on the stack; only large ones rent an array.
+        var small = default(SmallProperties);
+        var rented = count > SmallProperties.Length ? ArrayPool<JsonProperty>.Shared.Rent(count) : null;
+        var properties = rented is null ? ((Span<JsonProperty>)small)[..count] : rented.AsSpan(0, count);
         try
         {
             var n = 0;
             var ascii = true;
+            var sorted = true;
             foreach (var property in element.EnumerateObject())
             {
+                var name = JsonMarshal.GetRawUtf8PropertyName(property);
+                ascii &= IsPlainAscii(name);
+                sorted &= n == 0 || JsonMarshal.GetRawUtf8PropertyName(properties[n - 1]).SequenceCompareTo(name) < 0;
                 properties[n++] = property;
-                ascii &= IsPlainAscii(JsonMarshal.GetRawUtf8PropertyName(property));
             }
 
             // Plain ASCII names sort by their raw bytes exactly as strings sort by ordinal (no string per name).
-            var span = properties.AsSpan(0, n);
-            if (ascii)
+            if (!ascii)
             {
-                span.Sort(static (a, b) => JsonMarshal.GetRawUtf8PropertyName(a).SequenceCompareTo(JsonMarshal.GetRawUtf8PropertyName(b)));
+                properties.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
             }
-            else
+            else if (!sorted)
             {
-                span.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+                SortByRawName(properties);
             }
 
-            foreach (var property in span)
+            foreach (var property in properties)
             {
                 if (!excluded.IsEmpty && IsExcluded(property, excluded))
                 {
@@ -218,10 +224,44 @@ public static class CanonicalJson
         }
         finally
         {
-            ArrayPool<JsonProperty>.Shared.Return(properties, clearArray: true);
+            if (rented is not null)
+            {
+                ArrayPool<JsonProperty>.Shared.Return(rented, clearArray: true);
+            }
         }
 
         writer.WriteEndObject();
+    }
+
+    private static void SortByRawName(Span<JsonProperty> properties)
+    {
+        if (properties.Length > SmallProperties.Length)
+        {
+            properties.Sort(static (a, b) => JsonMarshal.GetRawUtf8PropertyName(a).SequenceCompareTo(JsonMarshal.GetRawUtf8PropertyName(b)));
+            return;
+        }
+
+        // Insertion sort: a handful of names, usually nearly in order.
+        for (var i = 1; i < properties.Length; i++)
+        {
+            var current = properties[i];
+            var name = JsonMarshal.GetRawUtf8PropertyName(current);
+            var j = i - 1;
+            while (j >= 0 && JsonMarshal.GetRawUtf8PropertyName(properties[j]).SequenceCompareTo(name) > 0)
+            {
+                properties[j + 1] = properties[j];
+                j--;
+            }
+
+            properties[j + 1] = current;
+        }
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(Length)]
+    private struct SmallProperties
+    {
+        public const int Length = 16;
+        private JsonProperty _first;
     }
 
     private static bool IsExcluded(JsonProperty property, ReadOnlySpan<string> excluded)

@@ -205,29 +205,29 @@ internal static class DemoJson
         foreach (var property in obj.EnumerateObject())
         {
             var value = property.Value;
-            if (property.NameEquals(K.Inputs))
+            if (property.NameEquals("inputs"u8))
             {
                 inputs = RequireObject(value, K.Inputs);
             }
-            else if (property.NameEquals(K.Outputs))
+            else if (property.NameEquals("outputs"u8))
             {
                 outputs = RequireObject(value, K.Outputs);
             }
-            else if (property.NameEquals(K.Score))
+            else if (property.NameEquals("score"u8))
             {
                 score = value.ValueKind == JsonValueKind.Null ? null
                     : value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var d) && double.IsFinite(d) ? d
                     : throw r.Fail($"Expected a number, found {DocumentReader.Describe(value.ValueKind)}", JsonPaths.Property(Path(), K.Score));
             }
-            else if (property.NameEquals(K.Source))
+            else if (property.NameEquals("source"u8))
             {
                 source = KnownSource(value) ?? OptionalString(value, K.Source);
             }
-            else if (property.NameEquals(K.Metadata))
+            else if (property.NameEquals("metadata"u8))
             {
                 metadata = value.ValueKind == JsonValueKind.Null ? null : RequireObject(value, K.Metadata);
             }
-            else if (property.NameEquals(K.Timestamp))
+            else if (property.NameEquals("timestamp"u8))
             {
                 timestamp = OptionalString(value, K.Timestamp);
             }
@@ -251,9 +251,9 @@ internal static class DemoJson
         // The usual sources without a string per demo.
         static string? KnownSource(JsonElement value) =>
             value.ValueKind != JsonValueKind.String ? null
-            : value.ValueEquals("bootstrap") ? "bootstrap"
-            : value.ValueEquals("manual") ? "manual"
-            : value.ValueEquals("labeled") ? "labeled"
+            : value.ValueEquals("bootstrap"u8) ? "bootstrap"
+            : value.ValueEquals("manual"u8) ? "manual"
+            : value.ValueEquals("labeled"u8) ? "labeled"
             : null;
 
         string? OptionalString(JsonElement value, string name) => value.ValueKind switch

@@ -41,7 +41,8 @@ internal sealed class DocumentReader
             }
 
             // The usual case: a regular file of known size is read straight into one exact buffer.
-            var bytes = new byte[stream.Length];
+            // Uninitialized: ReadExactly fills every byte or throws.
+            var bytes = GC.AllocateUninitializedArray<byte>((int)stream.Length);
             stream.ReadExactly(bytes);
             if (stream.ReadByte() < 0)
             {

@@ -76,7 +76,10 @@ public static class ModuleLoader
         }
 
         // Copied: the loaded module's JSON values are read lazily from this buffer, which the caller may reuse.
-        return Load(utf8Json.ToArray(), new LoadContext(null, options), typeof(Module));
+        // Uninitialized: every byte is overwritten by the copy, so clearing it first would be wasted work.
+        var copy = GC.AllocateUninitializedArray<byte>(utf8Json.Length);
+        utf8Json.CopyTo(copy);
+        return Load(copy, new LoadContext(null, options), typeof(Module));
     }
 
     /// <summary>Loads JSON text that came from somewhere with a name (e.g. <c>email@3</c> in a store); errors name it as the file.</summary>

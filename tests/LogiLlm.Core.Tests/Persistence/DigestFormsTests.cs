@@ -12,6 +12,9 @@ public class DigestFormsTests
     [InlineData("""{"b":1,"a":{"z":[1,{"y":2,"x":"é"}],"y":null}}""")]
     [InlineData("""{"\u0041":1,"B":2,"a":{"é":1,"e":2,"\uE000":3,"😀":4,"z\"q":5}}""")]
     [InlineData("""{"save_timestamp":"now","integrity":{},"seal":{},"k":[{"b":[],"a":{}}]}""")]
+    [InlineData("""{"t":{"s":1,"r":2,"q":3,"p":4,"o":5,"n":6,"m":7,"l":8,"k":9,"j":10,"i":11,"h":12,"g":13,"f":14,"e":15,"d":16,"c":17,"b":18,"a":19}}""")]
+    [InlineData("""{"t":{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":10,"k":11,"l":12,"m":13,"n":14,"o":15,"p":16,"r":{"ab":1,"a":2,"b":3,"aa":4}}}""")]
+    [InlineData("""{"t":{"d":1,"c":2,"é":3,"b":4,"a":5,"f":6,"e":7,"h":8,"g":9,"j":10,"i":11,"l":12,"k":13,"n":14,"m":15,"p":16,"o":17}}""")]
     public void The_digest_of_parsed_bytes_equals_the_digest_of_the_same_nodes(string json)
     {
         using var document = JsonDocument.Parse(json);

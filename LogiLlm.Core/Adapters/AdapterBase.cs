@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json.Nodes;
 using LogiLlm.Demos;
@@ -33,10 +34,8 @@ public abstract class AdapterBase : IAdapter
         var messages = new List<ChatMessage> { new(ChatRole.System, FormatSystemMessage(signature)) };
         foreach (var demo in demos)
         {
-            var demoInputs = demo.InputValues();
-            var demoOutputs = demo.OutputValues();
-            messages.Add(new ChatMessage(ChatRole.User, FormatInputs(signature, WithPlaceholders(signature.InputFields, demoInputs))));
-            messages.Add(new ChatMessage(ChatRole.Assistant, FormatOutputs(signature, WithPlaceholders(signature.OutputFields, demoOutputs))));
+            messages.Add(new ChatMessage(ChatRole.User, FormatInputs(signature, WithPlaceholders(signature.InputFields, demo.Inputs))));
+            messages.Add(new ChatMessage(ChatRole.Assistant, FormatOutputs(signature, WithPlaceholders(signature.OutputFields, demo.Outputs))));
         }
 
         var last = FormatInputs(signature, inputs);
@@ -188,7 +187,7 @@ public abstract class AdapterBase : IAdapter
     protected static string FormatPresentInputs(Signature signature, IReadOnlyDictionary<string, object?> values, Action<StringBuilder, string, string> append)
     {
         ArgumentNullException.ThrowIfNull(signature);
-        var sb = new StringBuilder();
+        var sb = PromptTextBuilder.Acquire();
         foreach (var field in signature.InputFields)
         {
             if (TryGetValue(values, field.Name, out var value))
@@ -197,11 +196,13 @@ public abstract class AdapterBase : IAdapter
             }
         }
 
-        return sb.ToString().TrimEnd();
+        return PromptTextBuilder.ToStringAndRelease(sb, trimEnd: true);
     }
 
     /// <summary>Looks up a field's value by exact name, then case-insensitively.</summary>
-    protected static bool TryGetValue(IReadOnlyDictionary<string, object?> values, string name, out object? value)
+    protected static bool TryGetValue(IReadOnlyDictionary<string, object?> values, string name, out object? value) => TryGetValue<object?>(values, name, out value);
+
+    private static bool TryGetValue<T>(IReadOnlyDictionary<string, T> values, string name, [MaybeNullWhen(false)] out T value)
     {
         if (values.TryGetValue(name, out value))
         {
@@ -217,7 +218,7 @@ public abstract class AdapterBase : IAdapter
             }
         }
 
-        value = null;
+        value = default;
         return false;
     }
 
@@ -244,12 +245,16 @@ public abstract class AdapterBase : IAdapter
         }
     }
 
-    private static IReadOnlyDictionary<string, object?> WithPlaceholders(IReadOnlyList<FieldSpec> fields, IReadOnlyDictionary<string, object?> values)
+    /// <summary>
+    /// A demo's values of <paramref name="fields"/> as CLR shapes (<see cref="Demo.InputValues"/>), <see cref="NotSupplied"/>
+    /// for a field it has no value for; only the fields shown are converted, in one dictionary.
+    /// </summary>
+    private static Dictionary<string, object?> WithPlaceholders(IReadOnlyList<FieldSpec> fields, IReadOnlyDictionary<string, JsonNode?> values)
     {
-        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var result = new Dictionary<string, object?>(fields.Count, StringComparer.Ordinal);
         foreach (var field in fields)
         {
-            result[field.Name] = TryGetValue(values, field.Name, out var v) ? v : NotSupplied;
+            result[field.Name] = TryGetValue(values, field.Name, out var node) ? FieldValueJson.FromJsonNode(node) : NotSupplied;
         }
 
         return result;

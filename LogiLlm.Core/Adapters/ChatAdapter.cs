@@ -21,6 +21,9 @@ public sealed partial class ChatAdapter : AdapterBase
     /// <summary>The marker line of a field, e.g. <c>[[ ## answer ## ]]</c>.</summary>
     public static string Marker(string field) => $"[[ ## {field} ## ]]";
 
+    /// <summary>Appends <see cref="Marker"/> of <paramref name="field"/> without a string of its own (demos write one per field).</summary>
+    private static StringBuilder AppendMarker(StringBuilder sb, string field) => sb.Append("[[ ## ").Append(field).Append(" ## ]]");
+
     /// <inheritdoc />
     public override string Name => "ChatAdapter";
 
@@ -29,20 +32,20 @@ public sealed partial class ChatAdapter : AdapterBase
 
     /// <inheritdoc />
     protected override string FormatInputs(Signature signature, IReadOnlyDictionary<string, object?> values) =>
-        FormatPresentInputs(signature, values, (sb, name, text) => sb.Append(Marker(name)).Append('\n').Append(text).Append("\n\n"));
+        FormatPresentInputs(signature, values, (sb, name, text) => AppendMarker(sb, name).Append('\n').Append(text).Append("\n\n"));
 
     /// <inheritdoc />
     protected override string FormatOutputs(Signature signature, IReadOnlyDictionary<string, object?> values)
     {
-        var sb = new StringBuilder();
+        var sb = PromptTextBuilder.Acquire();
         foreach (var field in signature.OutputFields)
         {
             TryGetValue(values, field.Name, out var value);
-            sb.Append(Marker(field.Name)).Append('\n').Append(ValueText(value)).Append("\n\n");
+            AppendMarker(sb, field.Name).Append('\n').Append(ValueText(value)).Append("\n\n");
         }
 
-        sb.Append(Marker("completed"));
-        return sb.ToString();
+        AppendMarker(sb, "completed");
+        return PromptTextBuilder.ToStringAndRelease(sb);
     }
 
     /// <inheritdoc />

@@ -137,6 +137,12 @@ public abstract class Module
         cancellationToken.ThrowIfCancellationRequested();
         var snapshot = new Dictionary<string, object?>(inputs, StringComparer.Ordinal);
         var callbacks = Callbacks.ToArray();
+        if (callbacks.Length == 0)
+        {
+            // Nobody to tell: no call id (a random Guid reads the OS's random source) and no events.
+            return await ForwardAsync(snapshot, cancellationToken).ConfigureAwait(false);
+        }
+
         var callId = Guid.NewGuid().ToString("N");
         var started = Stopwatch.GetTimestamp();
         foreach (var callback in callbacks)

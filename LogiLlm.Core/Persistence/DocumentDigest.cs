@@ -27,12 +27,22 @@ public static class DocumentDigest
     /// The digest of what <paramref name="write"/> writes with <see cref="CanonicalJson.WriterOptions"/>; the bytes are hashed
     /// as they are produced, through a small buffer, never held whole.
     /// </summary>
-    public static string OfWritten(Action<Utf8JsonWriter> write)
+    public static string OfWritten(Action<Utf8JsonWriter> write) => OfWritten(write, CanonicalJson.WriterOptions);
+
+    /// <summary>
+    /// As <see cref="OfWritten(Action{Utf8JsonWriter})"/> for this library's own canonical writers, which write well-formed JSON
+    /// by construction (from a parsed document or a module): the writer skips re-checking the structure, the bytes are the same.
+    /// </summary>
+    internal static string OfTrustedWriter(Action<Utf8JsonWriter> write) => OfWritten(write, TrustedWriterOptions);
+
+    private static readonly JsonWriterOptions TrustedWriterOptions = CanonicalJson.WriterOptions with { SkipValidation = true };
+
+    private static string OfWritten(Action<Utf8JsonWriter> write, JsonWriterOptions options)
     {
         ArgumentNullException.ThrowIfNull(write);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var sink = new HashingBufferWriter(hash);
-        using (var writer = new Utf8JsonWriter(sink, CanonicalJson.WriterOptions))
+        using (var writer = new Utf8JsonWriter(sink, options))
         {
             write(writer);
         }

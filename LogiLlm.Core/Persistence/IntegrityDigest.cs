@@ -32,8 +32,8 @@ public static class IntegrityDigest
             throw new ArgumentException("The document must be a JSON object.", nameof(document));
         }
 
-        // Over the parsed elements: raw UTF-8 names sorted on pooled arrays, no string per name.
-        return DocumentDigest.OfWritten(writer => CanonicalJson.Write(writer, document, Unsigned));
+        // Over the parsed elements: raw UTF-8 names sorted on the stack, no string per name; a parsed document is well formed.
+        return DocumentDigest.OfTrustedWriter(writer => CanonicalJson.Write(writer, document, Unsigned));
     }
 
     /// <summary>Builds the integrity block for <paramref name="document"/>.</summary>

@@ -219,7 +219,7 @@ public static class ModuleSaver
             var timestamp = Timestamp(options);
             // The canonical pass goes straight into the hash; the file pass then carries its result.
             var digest = options.IncludeIntegrity || options.SigningKey is not null
-                ? DocumentDigest.OfWritten(writer => ModuleJsonWriter.WriteCanonical(writer, part))
+                ? DocumentDigest.OfTrustedWriter(writer => ModuleJsonWriter.WriteCanonical(writer, part))
                 : null;
             var integrity = options.IncludeIntegrity ? IntegrityDigest.Block(digest!) : null;
             var seal = options.SigningKey is { } key ? ModuleSeal.Create(timestamp, digest!, key) : null;

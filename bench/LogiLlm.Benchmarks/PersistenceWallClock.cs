@@ -36,7 +36,8 @@ internal static class PersistenceWallClock
 
     private static void Row(string name, Action subject, Action baseline, int rounds)
     {
-        for (var i = 0; i < 5; i++)
+        // Long enough for tiered compilation to finish both (on a busy machine the background JIT lags far behind a few calls).
+        for (var i = 0; i < 60; i++)
         {
             subject();
             baseline();

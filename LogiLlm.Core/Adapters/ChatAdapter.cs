@@ -85,7 +85,7 @@ public sealed partial class ChatAdapter : AdapterBase
         var matches = MarkerPattern().Matches(completion);
         for (var i = 0; i < matches.Count; i++)
         {
-            var name = matches[i].Groups["name"].Value.Trim();
+            var name = MarkerName(matches[i].ValueSpan);
             if (name.Equals("completed", StringComparison.OrdinalIgnoreCase))
             {
                 break;
@@ -112,6 +112,19 @@ public sealed partial class ChatAdapter : AdapterBase
         return result;
     }
 
-    [GeneratedRegex(@"\[\[\s*##\s*(?<name>[^\]#]+?)\s*##\s*\]\]", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    /// <summary>
+    /// The field name of a marker <see cref="MarkerPattern"/> matched: what lies between its first and its last <c>##</c>,
+    /// trimmed (the name holds no <c>#</c>). Read from the match rather than from a capture group, which would cost the
+    /// non-backtracking engine a third pass per match.
+    /// </summary>
+    private static string MarkerName(ReadOnlySpan<char> marker)
+    {
+        var start = marker.IndexOf("##", StringComparison.Ordinal) + 2;
+        var end = marker.LastIndexOf("##", StringComparison.Ordinal);
+        return marker[start..end].Trim().ToString();
+    }
+
+    // Linear time whatever the reply (NonBacktracking); no capture groups, see MarkerName.
+    [GeneratedRegex(@"\[\[\s*##\s*[^\]#]+?\s*##\s*\]\]", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex MarkerPattern();
 }

@@ -130,6 +130,9 @@ public sealed class ModuleConfig : IDictionary<string, JsonNode?>
         }
     }
 
+    /// <summary>The keys <see cref="ToChatOptions"/> maps to chat option properties; the others go to its additional properties.</summary>
+    private static readonly string[] ChatOptionKeys = [TemperatureKey, TopPKey, MaxTokensKey, SeedKey, StopKey, TopKKey, FrequencyPenaltyKey, PresencePenaltyKey];
+
     /// <summary>
     /// Chat options for a call: temperature, top_p, top_k, max_tokens, stop, seed, frequency_penalty and
     /// presence_penalty; other keys go to <see cref="ChatOptions.AdditionalProperties"/>.
@@ -148,10 +151,9 @@ public sealed class ModuleConfig : IDictionary<string, JsonNode?>
             FrequencyPenalty = (float?)GetDouble(FrequencyPenaltyKey),
             PresencePenalty = (float?)GetDouble(PresencePenaltyKey),
         };
-        string[] known = [TemperatureKey, TopPKey, MaxTokensKey, SeedKey, StopKey, TopKKey, FrequencyPenaltyKey, PresencePenaltyKey];
         foreach (var (key, value) in _values)
         {
-            if (!known.Contains(key))
+            if (!ChatOptionKeys.Contains(key))
             {
                 options.AdditionalProperties ??= [];
                 options.AdditionalProperties[key] = value?.DeepClone();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -45,6 +46,15 @@ public static class CanonicalJson
                 }
 
                 writer.WriteEndArray();
+                break;
+            case JsonValue value when value.GetValueKind() is JsonValueKind.Object or JsonValueKind.Array:
+                // A value wrapping a CLR object or collection serializes its members in declaration order: canonical
+                // form sorts them like any object's (the reader sees an object).
+                using (var document = JsonDocument.Parse(value.ToJsonString()))
+                {
+                    Write(writer, document.RootElement, []);
+                }
+
                 break;
             default:
                 node.WriteTo(writer);
@@ -174,6 +184,9 @@ public static class CanonicalJson
 
     private static void WriteObject(Utf8JsonWriter writer, JsonElement element, ReadOnlySpan<string> excluded)
     {
+        // Each level keeps its small objects' properties on the stack: a document nested as deep as a host allows
+        // (DocumentReader.MaxSupportedDepth) must end in an exception the loader reports, never in a stack overflow.
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         writer.WriteStartObject();
         var count = element.GetPropertyCount();
         // Most objects are small: their properties sit on the stack; only large ones rent an array.

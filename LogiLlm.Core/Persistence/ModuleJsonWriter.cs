@@ -40,10 +40,27 @@ internal static class ModuleJsonWriter
     private static readonly JsonEncodedText Metadata = JsonEncodedText.Encode(K.Metadata);
     private static readonly JsonEncodedText Timestamp = JsonEncodedText.Encode(K.Timestamp);
 
-    /// <summary>What one module contributes that is built once for both passes (user code such as SaveState runs once).</summary>
+    /// <summary>
+    /// What one module contributes, read once for both passes: user code such as SaveState runs once, and a module changed
+    /// by another thread during the save cannot give the digest pass and the file pass different content.
+    /// </summary>
     internal sealed class Part
     {
-        public required Module Module { get; init; }
+        public required string ModuleType { get; init; }
+
+        public required string ModuleClass { get; init; }
+
+        public required string State { get; init; }
+
+        public required Demo[] Demos { get; init; }
+
+        public required Demo[] TeacherDemos { get; init; }
+
+        public required int MaxDemos { get; init; }
+
+        public required string SelectionStrategy { get; init; }
+
+        public required int? Seed { get; init; }
 
         public required JsonObject? Signature { get; init; }
 
@@ -77,9 +94,17 @@ internal static class ModuleJsonWriter
         }
 
         ancestors.Remove(module);
+        var manager = module.DemoManager;
         return new Part
         {
-            Module = module,
+            ModuleType = module.ModuleType,
+            ModuleClass = module.GetType().FullName ?? module.GetType().Name,
+            State = module.State.Value,
+            Demos = [.. manager.Demos],
+            TeacherDemos = [.. manager.TeacherDemos],
+            MaxDemos = manager.MaxDemos,
+            SelectionStrategy = DemoManager.ToWireName(manager.SelectionStrategy),
+            Seed = manager.Seed,
             Signature = module.Signature is null ? null : SignatureJson.Write(module.Signature),
             Config = SecretFilter.ScrubConfig(module.Config, options.IncludeEndpoint),
             Metadata = SecretFilter.ScrubMetadata(module.Metadata),
@@ -162,14 +187,13 @@ internal static class ModuleJsonWriter
 
     private static void WriteModuleField(Utf8JsonWriter writer, string key, Part part, bool canonical)
     {
-        var module = part.Module;
         switch (key)
         {
             case K.ModuleType:
-                WriteString(writer, K.ModuleType, module.ModuleType);
+                WriteString(writer, K.ModuleType, part.ModuleType);
                 break;
             case K.ModuleClass:
-                WriteString(writer, K.ModuleClass, module.GetType().FullName ?? module.GetType().Name);
+                WriteString(writer, K.ModuleClass, part.ModuleClass);
                 break;
             case K.Signature:
                 WriteNode(writer, K.Signature, part.Signature, canonical);
@@ -181,11 +205,11 @@ internal static class ModuleJsonWriter
                 WriteNode(writer, K.Metadata, part.Metadata, canonical);
                 break;
             case K.State:
-                WriteString(writer, K.State, module.State.Value);
+                WriteString(writer, K.State, part.State);
                 break;
             case K.DemoManager:
                 writer.WritePropertyName(K.DemoManager);
-                WriteManager(writer, module.DemoManager, canonical);
+                WriteManager(writer, part, canonical);
                 break;
             case K.CustomState when part.Custom is not null:
                 WriteNode(writer, K.CustomState, part.Custom, canonical);
@@ -210,7 +234,7 @@ internal static class ModuleJsonWriter
         }
     }
 
-    private static void WriteManager(Utf8JsonWriter writer, DemoManager manager, bool canonical)
+    private static void WriteManager(Utf8JsonWriter writer, Part manager, bool canonical)
     {
         writer.WriteStartObject();
         foreach (var key in canonical ? ManagerCanonicalOrder : ManagerFileOrder)
@@ -227,7 +251,7 @@ internal static class ModuleJsonWriter
                     writer.WriteNumber(K.MaxDemos, manager.MaxDemos);
                     break;
                 case K.SelectionStrategy:
-                    writer.WriteString(K.SelectionStrategy, DemoManager.ToWireName(manager.SelectionStrategy));
+                    writer.WriteString(K.SelectionStrategy, manager.SelectionStrategy);
                     break;
                 case K.Seed when manager.Seed is { } seed:
                     writer.WriteNumber(K.Seed, seed);

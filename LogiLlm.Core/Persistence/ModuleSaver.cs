@@ -213,28 +213,47 @@ public static class ModuleSaver
     /// </summary>
     internal static byte[]? WriteDirect(Module module, SaveOptions options)
     {
+        ModuleJsonWriter.Part part;
         try
         {
-            var part = ModuleJsonWriter.Snapshot(module, options, new HashSet<Module>(ReferenceEqualityComparer.Instance));
-            var timestamp = Timestamp(options);
-            // The canonical pass goes straight into the hash; the file pass then carries its result.
-            var digest = options.IncludeIntegrity || options.SigningKey is not null
-                ? DocumentDigest.OfTrustedWriter(writer => ModuleJsonWriter.WriteCanonical(writer, part))
-                : null;
-            var integrity = options.IncludeIntegrity ? IntegrityDigest.Block(digest!) : null;
-            var seal = options.SigningKey is { } key ? ModuleSeal.Create(timestamp, digest!, key) : null;
-            using var buffer = new PooledBufferWriter(64 * 1024);
-            using (var writer = new Utf8JsonWriter(buffer, options.Indented ? IndentedWriter : CompactWriter))
-            {
-                ModuleJsonWriter.WriteFile(writer, part, timestamp, integrity, seal);
-            }
-
-            return buffer.WrittenSpan.ToArray();
+            part = ModuleJsonWriter.Snapshot(module, options, new HashSet<Module>(ReferenceEqualityComparer.Instance));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return null;
+            return null;   // a cycle or a failing SaveState: the tree path names where
         }
+
+        var timestamp = Timestamp(options);
+        // The canonical pass goes straight into the hash; the file pass then carries its result. The canonical pass sees
+        // all the content the file pass writes, so a value the writer refuses (a non-finite number) is found there,
+        // before anything is signed.
+        string? digest = null;
+        if (options.IncludeIntegrity || options.SigningKey is not null)
+        {
+            try
+            {
+                digest = DocumentDigest.OfTrustedWriter(writer => ModuleJsonWriter.WriteCanonical(writer, part));
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                return null;
+            }
+        }
+
+        var integrity = options.IncludeIntegrity ? IntegrityDigest.Block(digest!) : null;
+        var seal = options.SigningKey is { } key ? ModuleSeal.Create(timestamp, digest!, key) : null;
+        using var buffer = new PooledBufferWriter(64 * 1024);
+        try
+        {
+            using var writer = new Utf8JsonWriter(buffer, options.Indented ? IndentedWriter : CompactWriter);
+            ModuleJsonWriter.WriteFile(writer, part, timestamp, integrity, seal);
+        }
+        catch (Exception e) when (digest is null && e is (ArgumentException or InvalidOperationException))
+        {
+            return null;   // no canonical pass ran (no integrity, no seal): the file pass is the first to refuse
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     internal static string Timestamp(SaveOptions options) =>

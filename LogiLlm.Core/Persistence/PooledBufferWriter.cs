@@ -4,7 +4,9 @@ namespace LogiLlm.Persistence;
 
 /// <summary>
 /// An <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>: a save writes its document here
-/// and copies out the exact bytes once, instead of growing (and dropping) a new array at every doubling.
+/// and copies out the exact bytes once, instead of growing (and dropping) a new array at every doubling. What was written
+/// is cleared before an array goes back to the pool: it may be the plaintext of a file about to be encrypted, and the
+/// pool hands arrays to any code in the process.
 /// </summary>
 internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<byte>, IDisposable
 {
@@ -38,12 +40,12 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
 
     public void Dispose()
     {
-        var buffer = _buffer;
+        var (buffer, written) = (_buffer, _written);
         _buffer = [];
         _written = 0;
         if (buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ReturnCleared(buffer, written);
         }
     }
 
@@ -57,7 +59,13 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
 
         var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Array.MaxLength, Math.Max((long)_buffer.Length * 2, (long)_written + needed)));
         _buffer.AsSpan(0, _written).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        ReturnCleared(_buffer, _written);
         _buffer = larger;
+    }
+
+    private static void ReturnCleared(byte[] buffer, int written)
+    {
+        buffer.AsSpan(0, written).Clear();
+        ArrayPool<byte>.Shared.Return(buffer);
     }
 }

@@ -43,14 +43,16 @@ internal sealed class JobPublisher(
                     logger.LogWarning("Training job {JobId} was taken from worker {Worker} before it could publish; dropping its result", job.Id, workerId);
                     return null;
                 case PublishClaimKind.Published:
-                    if (await FindPublishedVersionAsync(lease, spec.Module, claim.Value.Version, stoppingToken) is { } published)
+                    if (await FindPublishedVersionAsync(lease, spec.Module, claim.Value.Version, stoppingToken) is { } published
+                        && published.Version == claim.Value.Version)
                     {
                         return Reuse(published);
                     }
 
-                    // The registry no longer has it (replaced, or rebuilt from a backup older than the publish): this
-                    // run's module is published anew and recorded in its place.
-                    logger.LogWarning("Training job {JobId} recorded {Module}@{Version} as published, but the registry does not list it; publishing the module anew", job.Id, spec.Module, claim.Value.Version);
+                    // The registry no longer has it, or that number now holds another job's module (replaced, or rebuilt
+                    // from a backup older than the publish): the claim is taken over, and this run records the version
+                    // whose lineage names the job, or publishes its module anew.
+                    logger.LogWarning("Training job {JobId} recorded {Module}@{Version} as published, but the registry does not list it as this job's; taking the publish over", job.Id, spec.Module, claim.Value.Version);
                     replacingVersion = claim.Value.Version;
                     continue;
                 case PublishClaimKind.InFlight:
@@ -131,27 +133,31 @@ internal sealed class JobPublisher(
     }
 
     /// <summary>
-    /// The version <paramref name="recorded"/> (when known and listed), else the newest version created since the job
-    /// was queued whose lineage names the job (a minute of slack for clock skew), else null.
+    /// The version <paramref name="recorded"/> (when known, listed and its lineage names the job), else the newest version
+    /// created since the job was queued whose lineage names the job (a minute of slack for clock skew), else null.
     /// </summary>
     private async Task<ModuleVersionInfo?> FindPublishedVersionAsync(JobLease lease, string module, int recorded, CancellationToken stoppingToken)
     {
         var versions = await modules.ListVersionsAsync(module, stoppingToken);
-        if (recorded > 0 && versions.FirstOrDefault(v => v.Version == recorded) is { } recordedInfo)
+        if (recorded > 0 && versions.FirstOrDefault(v => v.Version == recorded) is { } recordedInfo
+            && await IsThisJobsAsync(recordedInfo))
         {
             return recordedInfo;
         }
 
         foreach (var candidate in versions.Where(v => v.CreatedAt >= lease.Job.CreatedAt - TimeSpan.FromMinutes(1)).OrderByDescending(v => v.Version))
         {
-            var stored = await modules.GetAsync(candidate.Ref, stoppingToken);
-            if (stored is not null && JobIdOf(stored.Document) == lease.JobId)
+            if (await IsThisJobsAsync(candidate))
             {
                 return candidate;
             }
         }
 
         return null;
+
+        // A number is not proof: a rebuilt registry may give it to another job's module.
+        async Task<bool> IsThisJobsAsync(ModuleVersionInfo candidate) =>
+            await modules.GetAsync(candidate.Ref, stoppingToken) is { } stored && JobIdOf(stored.Document) == lease.JobId;
     }
 
     private static string? JobIdOf(string document)

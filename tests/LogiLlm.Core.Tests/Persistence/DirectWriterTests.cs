@@ -39,6 +39,15 @@ public class DirectWriterTests
         Assert.NotNull(direct);
         var tree = ModuleSaver.WriteText(ModuleSaver.CreateDocument(module, options), options);
         Assert.Equal(Encoding.UTF8.GetString(tree), Encoding.UTF8.GetString(direct));
+        // Equal to the tree is not enough if both were wrong: what was written must verify as what it claims.
+        var loaded = ModuleLoader.LoadFromBytes(direct, Isolated(new LoadOptions
+        {
+            ModuleTypes = TestModuleTypes.Create().Register<KeywordRouter>("KeywordRouter"),
+            RequireDigest = options.IncludeIntegrity,
+            TrustedSigningKeys = [Hmac],
+            RequireSignature = options.SigningKey is not null,
+        }));
+        Assert.Equal(module.DemoManager.Demos.Count, loaded.Module.DemoManager.Demos.Count);
     }
 
     [Theory]
@@ -84,6 +93,30 @@ public class DirectWriterTests
             AssertSameBytes(module, Options(options));
         }
     }
+
+    [Theory]
+    [MemberData(nameof(OptionSets))]
+    public void Demo_values_wrapping_clr_objects_are_written_in_canonical_order_and_verify(string options)
+    {
+        // A dictionary and a record serialize their members in their own order, not the canonical one.
+        var predict = new Predict("request -> answer");
+        predict.DemoManager.Add(new Demo(
+            new Dictionary<string, JsonNode?>
+            {
+                ["request"] = JsonValue.Create(new Dictionary<string, int> { ["z"] = 1, ["a"] = 2 }),
+            },
+            new Dictionary<string, JsonNode?>
+            {
+                ["answer"] = JsonValue.Create(new Unordered("last", [new Unordered("inner", [])])),
+            }));
+
+        AssertSameBytes(predict, Options(options));
+        var loaded = ModuleLoader.LoadFromBytes(ModuleSaver.SaveToBytes(predict, Options(options)), new LoadOptions { TrustedSigningKeys = [Hmac] });
+        Assert.Equal("""{"z":1,"a":2}""", loaded.Module.DemoManager.Demos[0].Inputs["request"]!.ToJsonString());
+    }
+
+    /// <summary>Members declared out of canonical order.</summary>
+    public sealed record Unordered(string Zeta, Unordered[] Alpha);
 
     [Fact]
     public void Loaded_python_and_saved_files_are_written_again_to_the_same_bytes()

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using LogiLlm.Persistence;
 using LogiLlm.Registry;
 using LogiLlm.Tests.Shared;
 using LogiLlm.Trainer.Jobs;
@@ -101,7 +102,39 @@ public sealed class TrainingJobFaultTests(JobsRedisFixture fixture) : IClassFixt
         Assert.Equal(version, (int)Assert.Single(versions)!["version"]!);
         Assert.Equal(version, await host.Leases.GetPublishedVersionAsync(id));
         Assert.Equal(id, (string?)document!["metadata"]![TrainingJobWorker.TrainingJobMetadataKey]!["id"]);
-        Assert.Contains(logs.GetSnapshot(), r => r.Message.Contains("the registry does not list it", StringComparison.Ordinal));
+        Assert.Contains(logs.GetSnapshot(), r => r.Message.Contains("the registry does not list it as this job's", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_job_whose_recorded_version_number_now_holds_another_module_publishes_its_own()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var (registry, prefix) = fixture.NewDeployment();
+        var runner = new GatedRunner("renumbered");
+        var inner = new FileSystemModuleStore(registry);
+        var store = new HookedModuleStore(inner);
+        await using var host = fixture.Host(registry, prefix, runner: runner, leaseDuration: TimeSpan.FromSeconds(30),
+            services: s => s.AddSingleton<IModuleStore>(store));
+        var client = host.CreateClient();
+        var id = await TrainingJobsApiClient.CreateAsync(client, JobClient.InlineJob("renumbered"), cts.Token);
+        // As above, but the rebuilt registry gave number 1 to another module before the job's next run: a recorded
+        // number is not proof, the next run must not end with somebody else's module as its result.
+        store.AfterFirstPublish = async () =>
+        {
+            await LapseLeaseAsync(host, id);
+            File.Delete(Path.Combine(registry, "renumbered", "versions", "1.json"));
+            Assert.Equal(1, (await inner.PublishAsync("renumbered", ModuleSaver.SaveToString(new Predict("question -> answer")))).Version);
+        };
+        runner.Release("renumbered");
+
+        var done = await JobClient.WaitForStatusAsync(client, id, "succeeded", cts.Token);
+        var version = (int)done["result"]!["version"]!;
+        var document = await client.GetFromJsonAsync<JsonObject>($"/api/modules/renumbered/versions/{version}", cts.Token);
+
+        Assert.Equal(2, version);
+        Assert.Equal(2, store.Publishes);
+        Assert.Equal(version, await host.Leases.GetPublishedVersionAsync(id));
+        Assert.Equal(id, (string?)document!["metadata"]![TrainingJobWorker.TrainingJobMetadataKey]!["id"]);
     }
 
     [Fact]

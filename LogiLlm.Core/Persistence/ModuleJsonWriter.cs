@@ -234,7 +234,7 @@ internal static class ModuleJsonWriter
         }
     }
 
-    private static void WriteManager(Utf8JsonWriter writer, Part manager, bool canonical)
+    private static void WriteManager(Utf8JsonWriter writer, Part part, bool canonical)
     {
         writer.WriteStartObject();
         foreach (var key in canonical ? ManagerCanonicalOrder : ManagerFileOrder)
@@ -242,18 +242,18 @@ internal static class ModuleJsonWriter
             switch (key)
             {
                 case K.Demos:
-                    WriteDemos(writer, K.Demos, manager.Demos, canonical);
+                    WriteDemos(writer, K.Demos, part.Demos, canonical);
                     break;
                 case K.TeacherDemos:
-                    WriteDemos(writer, K.TeacherDemos, manager.TeacherDemos, canonical);
+                    WriteDemos(writer, K.TeacherDemos, part.TeacherDemos, canonical);
                     break;
                 case K.MaxDemos:
-                    writer.WriteNumber(K.MaxDemos, manager.MaxDemos);
+                    writer.WriteNumber(K.MaxDemos, part.MaxDemos);
                     break;
                 case K.SelectionStrategy:
-                    writer.WriteString(K.SelectionStrategy, manager.SelectionStrategy);
+                    writer.WriteString(K.SelectionStrategy, part.SelectionStrategy);
                     break;
-                case K.Seed when manager.Seed is { } seed:
+                case K.Seed when part.Seed is { } seed:
                     writer.WriteNumber(K.Seed, seed);
                     break;
             }

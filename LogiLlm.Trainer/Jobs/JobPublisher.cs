@@ -43,8 +43,7 @@ internal sealed class JobPublisher(
                     logger.LogWarning("Training job {JobId} was taken from worker {Worker} before it could publish; dropping its result", job.Id, workerId);
                     return null;
                 case PublishClaimKind.Published:
-                    if (await FindPublishedVersionAsync(lease, spec.Module, claim.Value.Version, stoppingToken) is { } published
-                        && published.Version == claim.Value.Version)
+                    if (await RecordedVersionAsync(lease, spec.Module, claim.Value.Version, stoppingToken) is { } published)
                     {
                         return Reuse(published);
                     }
@@ -64,7 +63,7 @@ internal sealed class JobPublisher(
 
                     // The earlier run never recorded a version (it died mid-publish, or after): its lineage may still
                     // name this job. Otherwise take the right to publish over from it.
-                    if (await FindPublishedVersionAsync(lease, spec.Module, 0, stoppingToken) is { } found)
+                    if (await FindInLineageAsync(lease, spec.Module, stoppingToken) is { } found)
                     {
                         return Reuse(found);
                     }
@@ -75,7 +74,7 @@ internal sealed class JobPublisher(
 
             // Claimed. A run of an older trainer (or one that crashed between its publish and its record) may have
             // published without recording: the lineage is the source of truth.
-            if (job.Attempts > 1 && await FindPublishedVersionAsync(lease, spec.Module, 0, stoppingToken) is { } earlier)
+            if (job.Attempts > 1 && await FindInLineageAsync(lease, spec.Module, stoppingToken) is { } earlier)
             {
                 return await RecordAsync(earlier);
             }
@@ -133,32 +132,35 @@ internal sealed class JobPublisher(
     }
 
     /// <summary>
-    /// The version <paramref name="recorded"/> (when known, listed and its lineage names the job), else the newest version
-    /// created since the job was queued whose lineage names the job (a minute of slack for clock skew), else null.
+    /// The version <paramref name="recorded"/> when the registry lists it and its lineage names the job (a number is not
+    /// proof: a rebuilt registry may give it to another job's module), else null.
     /// </summary>
-    private async Task<ModuleVersionInfo?> FindPublishedVersionAsync(JobLease lease, string module, int recorded, CancellationToken stoppingToken)
+    private async Task<ModuleVersionInfo?> RecordedVersionAsync(JobLease lease, string module, int recorded, CancellationToken stoppingToken) =>
+        (await modules.ListVersionsAsync(module, stoppingToken)).FirstOrDefault(v => v.Version == recorded) is { } info
+        && await IsThisJobsAsync(lease, info, stoppingToken)
+            ? info
+            : null;
+
+    /// <summary>
+    /// The newest version created since the job was queued whose lineage names the job (a minute of slack for clock
+    /// skew), else null.
+    /// </summary>
+    private async Task<ModuleVersionInfo?> FindInLineageAsync(JobLease lease, string module, CancellationToken stoppingToken)
     {
         var versions = await modules.ListVersionsAsync(module, stoppingToken);
-        if (recorded > 0 && versions.FirstOrDefault(v => v.Version == recorded) is { } recordedInfo
-            && await IsThisJobsAsync(recordedInfo))
-        {
-            return recordedInfo;
-        }
-
         foreach (var candidate in versions.Where(v => v.CreatedAt >= lease.Job.CreatedAt - TimeSpan.FromMinutes(1)).OrderByDescending(v => v.Version))
         {
-            if (await IsThisJobsAsync(candidate))
+            if (await IsThisJobsAsync(lease, candidate, stoppingToken))
             {
                 return candidate;
             }
         }
 
         return null;
-
-        // A number is not proof: a rebuilt registry may give it to another job's module.
-        async Task<bool> IsThisJobsAsync(ModuleVersionInfo candidate) =>
-            await modules.GetAsync(candidate.Ref, stoppingToken) is { } stored && JobIdOf(stored.Document) == lease.JobId;
     }
+
+    private async Task<bool> IsThisJobsAsync(JobLease lease, ModuleVersionInfo candidate, CancellationToken stoppingToken) =>
+        await modules.GetAsync(candidate.Ref, stoppingToken) is { } stored && JobIdOf(stored.Document) == lease.JobId;
 
     private static string? JobIdOf(string document)
     {

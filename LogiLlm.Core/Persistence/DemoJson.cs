@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LogiLlm.Demos;
@@ -234,12 +235,12 @@ internal static class DemoJson
         }
 
         return new Demo(
-            ReadValues(inputs ?? throw r.Fail($"Missing required object '{K.Inputs}'", JsonPaths.Property(Path(), K.Inputs))),
-            ReadValues(outputs ?? throw r.Fail($"Missing required object '{K.Outputs}'", JsonPaths.Property(Path(), K.Outputs))))
+            ReadValues(inputs ?? throw r.Fail($"Missing required object '{K.Inputs}'", JsonPaths.Property(Path(), K.Inputs)), context),
+            ReadValues(outputs ?? throw r.Fail($"Missing required object '{K.Outputs}'", JsonPaths.Property(Path(), K.Outputs)), context))
         {
             Score = score ?? 1.0,
             Source = source ?? "manual",
-            Metadata = metadata is { } m ? JsonObject.Create(m)! : [],
+            Metadata = metadata is { } m && m.GetPropertyCount() > 0 ? JsonSliceValues.ParseObject(Slice(m, context)) : [],
             Timestamp = timestamp,
         };
 
@@ -264,6 +265,13 @@ internal static class DemoJson
         };
     }
 
-    // Kept as the parsed object until read: most loaded demos never reach a prompt.
-    private static ElementValues ReadValues(JsonElement obj) => new(obj);
+    // Kept as their JSON text until read (most loaded demos never reach a prompt), so the parsed document can be released.
+    private static JsonSliceValues ReadValues(JsonElement obj, LoadContext context) => new(Slice(obj, context), obj.GetPropertyCount());
+
+    /// <summary>The bytes of <paramref name="element"/> within the loaded buffer (which the loaded module keeps), not a copy.</summary>
+    private static ReadOnlyMemory<byte> Slice(JsonElement element, LoadContext context)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        return context.Source.Span.Overlaps(raw, out var offset) ? context.Source.Slice(offset, raw.Length) : raw.ToArray();
+    }
 }

@@ -108,6 +108,18 @@ internal sealed class DocumentReader
     /// <summary>Parses UTF-8 bytes into a root object; <paramref name="rootElement"/> is the same document as a read-only element.</summary>
     public JsonObject ParseRoot(ReadOnlyMemory<byte> utf8, long maxBytes, int maxDepth, out JsonElement rootElement)
     {
+        // Not disposed on purpose: the nodes built over it read it lazily (as JsonNode.Parse does).
+        rootElement = Parse(utf8, maxBytes, maxDepth).RootElement;
+        return JsonObject.Create(rootElement, new JsonNodeOptions { PropertyNameCaseInsensitive = false })!;
+    }
+
+    /// <summary>
+    /// Parses UTF-8 bytes with the limits into a document whose root is an object. The document reads
+    /// <paramref name="utf8"/> in place (the caller hands the buffer over and does not change it) and its index comes from
+    /// the shared pool: dispose it when nothing reads it any more, or leave it to the collector when nodes read it lazily.
+    /// </summary>
+    public JsonDocument Parse(ReadOnlyMemory<byte> utf8, long maxBytes, int maxDepth)
+    {
         if (utf8.Length > maxBytes)
         {
             throw Fail($"Input is too large: {utf8.Length} bytes, the limit is {maxBytes} bytes", null);
@@ -128,8 +140,6 @@ internal sealed class DocumentReader
         JsonDocument document;
         try
         {
-            // Not disposed on purpose: the nodes built over it read it lazily (as JsonNode.Parse does).
-            // The caller hands over the buffer (it is not changed afterwards), so it is not copied.
             document = JsonDocument.Parse(
                 utf8,
                 new JsonDocumentOptions
@@ -151,13 +161,14 @@ internal sealed class DocumentReader
             throw Fail($"Invalid JSON: {e.Message}", JsonPaths.Root, e);
         }
 
-        rootElement = document.RootElement;
-        if (rootElement.ValueKind != JsonValueKind.Object)
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
-            throw Fail($"Expected a JSON object at the top level, found {Describe(rootElement.ValueKind)}", JsonPaths.Root);
+            var kind = document.RootElement.ValueKind;
+            document.Dispose();
+            throw Fail($"Expected a JSON object at the top level, found {Describe(kind)}", JsonPaths.Root);
         }
 
-        return JsonObject.Create(rootElement, new JsonNodeOptions { PropertyNameCaseInsensitive = false })!;
+        return document;
     }
 
     public static string Describe(JsonValueKind kind) => kind switch

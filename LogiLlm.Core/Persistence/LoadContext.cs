@@ -19,6 +19,9 @@ internal sealed class LoadContext
 
     public IReadOnlyList<LoadDiagnostic> Diagnostics => _diagnostics;
 
+    /// <summary>The JSON bytes being loaded (after unwrapping), which the loaded module may keep slices of.</summary>
+    public ReadOnlyMemory<byte> Source { get; set; }
+
     public SerializationFormat Format { get; set; }
 
     public ModuleCompression Compression { get; set; }

@@ -121,9 +121,10 @@ public static class ModuleLoader
 
     private static LoadResult Load(ReadOnlyMemory<byte> utf8, LoadContext context, Type expected)
     {
+        JsonDocument? released = null;
         try
         {
-            var document = ReadDocument(utf8, context, out var header, out var parsed);
+            var document = ReadDocument(utf8, context, out var header, out var parsed, out released);
             var registry = context.Options.ModuleTypes ?? ModuleTypeRegistry.Default;
             var module = Build(document, parsed, JsonPaths.Root, context, registry, existing: null);
             if (!expected.IsInstanceOfType(module))
@@ -157,6 +158,11 @@ public static class ModuleLoader
             // Whatever a file manages to provoke leaves as a PersistenceException, never another type.
             throw context.Reader.Fail($"Cannot load module: {e.Message}", JsonPaths.Root, e);
         }
+        finally
+        {
+            // Nothing the load built reads the parsed document any more: its index goes back to the pool.
+            released?.Dispose();
+        }
     }
 
     private static void AttachReport(Module module, LoadReport report)
@@ -172,14 +178,21 @@ public static class ModuleLoader
     internal readonly record struct Header(string? LibraryVersion, int FormatVersion, string? SaveTimestamp, DigestStatus Digest);
 
     /// <summary>Parses with limits, checks the digest and the version, and migrates to the current format.</summary>
+    /// <remarks>The returned tree reads the parsed document lazily, so that document is left to the collector.</remarks>
     internal static JsonObject ReadDocument(ReadOnlyMemory<byte> utf8, LoadContext context, out Header header) =>
-        ReadDocument(utf8, context, out header, out _);
+        ReadDocument(utf8, context, out header, out _, out _, detachDemos: false);
 
     /// <summary>
-    /// As <see cref="ReadDocument(ReadOnlyMemory{byte}, LoadContext, out Header)"/>; <paramref name="parsed"/> is the parsed
-    /// document when its demos are still exactly what the returned tree holds (no migration step rewrote them), else null.
+    /// As <see cref="ReadDocument(ReadOnlyMemory{byte}, LoadContext, out Header)"/>, for a load. When the file's demos are still
+    /// exactly what the parsed document holds (no migration step rewrites them), <paramref name="parsed"/> is that document's root,
+    /// from which the demos are read, and the returned tree is a copy of the rest of the file without the demo lists, which reads
+    /// nothing from the parsed document: <paramref name="released"/> is then that document, to dispose once the module is built.
+    /// Otherwise both are null and the tree holds everything.
     /// </summary>
-    internal static JsonObject ReadDocument(ReadOnlyMemory<byte> utf8, LoadContext context, out Header header, out JsonElement? parsed)
+    internal static JsonObject ReadDocument(ReadOnlyMemory<byte> utf8, LoadContext context, out Header header, out JsonElement? parsed, out JsonDocument? released) =>
+        ReadDocument(utf8, context, out header, out parsed, out released, detachDemos: true);
+
+    private static JsonObject ReadDocument(ReadOnlyMemory<byte> utf8, LoadContext context, out Header header, out JsonElement? parsed, out JsonDocument? released, bool detachDemos)
     {
         var r = context.Reader;
         var options = context.Options;
@@ -191,7 +204,10 @@ public static class ModuleLoader
             utf8 = YamlModuleText.ToJson(utf8, options.MaxDepth, r);
         }
 
-        var root = r.ParseRoot(utf8, options.MaxBytes, options.MaxDepth, out var rootElement);
+        context.Source = utf8;
+        var parsedDocument = r.Parse(utf8, options.MaxBytes, options.MaxDepth);
+        var rootElement = parsedDocument.RootElement;
+        var root = JsonObject.Create(rootElement, NodeOptions)!;
 
         // The version first: a file from another version that also fails its digest should say so, not "modified".
         var savedVersion = r.OptionalString(root, K.LogiLlmVersion, JsonPaths.Root);
@@ -212,8 +228,15 @@ public static class ModuleLoader
         var formatVersion = FormatMigrations.ReadVersion(root, r);
         var digest = CheckDigest(root, rootElement, context, out var computedDigest);
         (context.Signature, context.SigningKeyId) = ModuleSeal.Check(root, rootElement, computedDigest, context);
+        (parsed, released) = (null, null);
+        if (detachDemos && FormatMigrations.KeepsDemos(formatVersion))
+        {
+            // Only header values were read from the tree so far: the rest is read from a copy that leaves the parsed document free.
+            root = DemoLists.TreeWithout(rootElement);
+            (parsed, released) = (rootElement, parsedDocument);
+        }
+
         FormatMigrations.MigrateToCurrent(root, r);
-        parsed = FormatMigrations.KeepsDemos(formatVersion) ? rootElement : null;
         if (formatVersion < ModuleFileFormat.CurrentVersion)
         {
             context.Note(LoadDiagnostic.Migrated, $"Migrated from format {formatVersion} to {ModuleFileFormat.CurrentVersion}", JsonPaths.Property(JsonPaths.Root, K.FormatVersion));
@@ -222,6 +245,8 @@ public static class ModuleLoader
         header = new Header(savedVersion, formatVersion, timestamp, digest);
         return root;
     }
+
+    private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
 
     private static DigestStatus CheckDigest(JsonObject root, JsonElement rootElement, LoadContext context, out string? computed)
     {

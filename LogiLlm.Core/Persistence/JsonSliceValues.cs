@@ -6,17 +6,20 @@ using System.Text.Json.Nodes;
 namespace LogiLlm.Persistence;
 
 /// <summary>
-/// A loaded demo's input or output values, kept as the parsed JSON object until something reads them: a file holds thousands
-/// of demos and a prompt uses a few, so building a dictionary of nodes per demo at load time is mostly wasted. The first read
-/// builds the same ordered map of nodes (read lazily from the parsed document) the eager reader built; reads are thread-safe.
+/// A loaded demo's input or output values, kept as their JSON text (a slice of the loaded file's bytes, already parsed once
+/// with the load's limits) until something reads them: a file holds thousands of demos and a prompt uses a few, so building
+/// a dictionary of nodes per demo at load time is mostly wasted, and the load's parsed document can go back to the pool.
+/// The first read parses the slice into the same ordered map of nodes the eager reader built; reads are thread-safe.
 /// </summary>
-internal sealed class ElementValues(JsonElement obj) : IReadOnlyDictionary<string, JsonNode?>
+internal sealed class JsonSliceValues(ReadOnlyMemory<byte> json, int count) : IReadOnlyDictionary<string, JsonNode?>
 {
+    private static readonly JsonDocumentOptions SliceOptions = new() { MaxDepth = DocumentReader.MaxSupportedDepth };
+
     private OrderedDictionary<string, JsonNode?>? _values;
 
     private OrderedDictionary<string, JsonNode?> Values => _values ?? Materialize();
 
-    public int Count => _values?.Count ?? obj.GetPropertyCount();
+    public int Count => _values?.Count ?? count;
 
     public JsonNode? this[string key] => Values[key];
 
@@ -32,8 +35,15 @@ internal sealed class ElementValues(JsonElement obj) : IReadOnlyDictionary<strin
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>The object <paramref name="json"/> holds, as a node of its own (read lazily, as a parsed tree's nodes are).</summary>
+    public static JsonObject ParseObject(ReadOnlyMemory<byte> json) => JsonObject.Create(Parse(json))!;
+
+    // Not disposed: the nodes read the parsed slice lazily. The slice was checked by the load (depth, duplicates).
+    private static JsonElement Parse(ReadOnlyMemory<byte> json) => JsonDocument.Parse(json, SliceOptions).RootElement;
+
     private OrderedDictionary<string, JsonNode?> Materialize()
     {
+        var obj = Parse(json);
         var values = new OrderedDictionary<string, JsonNode?>(obj.GetPropertyCount(), StringComparer.Ordinal);
         foreach (var property in obj.EnumerateObject())
         {
@@ -44,7 +54,6 @@ internal sealed class ElementValues(JsonElement obj) : IReadOnlyDictionary<strin
         return Interlocked.CompareExchange(ref _values, values, null) ?? values;
     }
 
-    /// <summary>A node over <paramref name="element"/> (read lazily from the parsed document, as a parsed tree's nodes are).</summary>
     private static JsonNode? ToNode(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Null => null,

@@ -12,8 +12,6 @@ namespace LogiLlm.Persistence;
 /// </summary>
 internal static class DemoLists
 {
-    private static readonly JsonDocumentOptions CopyOptions = new() { MaxDepth = DocumentReader.MaxSupportedDepth };
-
     /// <summary>The module tree of <paramref name="root"/> (already parsed with the load's limits) with its demo lists empty.</summary>
     public static JsonObject TreeWithout(JsonElement root)
     {
@@ -42,8 +40,8 @@ internal static class DemoLists
 
         text[read..].CopyTo(copy.AsSpan(written));
 
-        // Not disposed: the tree reads the copy lazily. The copy has the file's nesting or less, already within the limit.
-        return JsonObject.Create(JsonDocument.Parse(copy, CopyOptions).RootElement, new JsonNodeOptions { PropertyNameCaseInsensitive = false })!;
+        // The copy has the file's nesting or less (already within the limit) and no duplicate keys, as a demo slice.
+        return JsonSliceValues.ParseObject(copy);
     }
 
     // Follows the module tree only (a module's demo_manager and modules), never user content such as metadata or state.

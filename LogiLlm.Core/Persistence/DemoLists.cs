@@ -18,8 +18,13 @@ internal static class DemoLists
         var text = JsonMarshal.GetRawUtf8Value(root);
         var lists = new List<Range>();
         Collect(root, text, lists);
-        lists.Sort((a, b) => a.Start.Value.CompareTo(b.Start.Value));
+        return Without(text, lists);
+    }
 
+    /// <summary>The object <paramref name="text"/> holds with the given <paramref name="lists"/> (ranges of non-nested arrays in it) emptied.</summary>
+    public static JsonObject Without(ReadOnlySpan<byte> text, List<Range> lists)
+    {
+        lists.Sort((a, b) => a.Start.Value.CompareTo(b.Start.Value));
         var removed = 0;
         foreach (var list in lists)
         {

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -27,6 +29,17 @@ internal sealed class DocumentReader
     /// <summary>Reads a whole file, refusing it before reading when it exceeds <paramref name="maxBytes"/>.</summary>
     public static byte[] ReadFile(string path, long maxBytes)
     {
+        var bytes = ReadFile(path, maxBytes, rent: false, out _);
+        return MemoryMarshal.TryGetArray(bytes, out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length ? whole.Array : bytes.ToArray();
+    }
+
+    /// <summary>
+    /// As <see cref="ReadFile(string, long)"/>; with <paramref name="rent"/>, a regular file is read into an array from
+    /// <see cref="ArrayPool{T}.Shared"/>, returned in <paramref name="rented"/> for the caller to give back once nothing reads it.
+    /// </summary>
+    public static ReadOnlyMemory<byte> ReadFile(string path, long maxBytes, bool rent, out byte[]? rented)
+    {
+        rented = null;
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
@@ -40,13 +53,25 @@ internal sealed class DocumentReader
                 throw new PersistenceException($"File is too large: {stream.Length} bytes, the limit is {maxBytes} bytes", path, null);
             }
 
-            // The usual case: a regular file of known size is read straight into one exact buffer.
+            // The usual case: a regular file of known size is read straight into one buffer of that size (or a rented one).
             // Uninitialized: ReadExactly fills every byte or throws.
-            var bytes = GC.AllocateUninitializedArray<byte>((int)stream.Length);
-            stream.ReadExactly(bytes);
-            if (stream.ReadByte() < 0)
+            var length = (int)stream.Length;
+            var bytes = rent ? ArrayPool<byte>.Shared.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
+            try
             {
-                return bytes;
+                stream.ReadExactly(bytes, 0, length);
+                if (stream.ReadByte() < 0)
+                {
+                    rented = rent ? bytes : null;
+                    return bytes.AsMemory(0, length);
+                }
+            }
+            finally
+            {
+                if (rent && rented is null)
+                {
+                    ArrayPool<byte>.Shared.Return(bytes);
+                }
             }
 
             // It grew while we read it (or is a special file reporting no length): read it as a stream, with the limit.
@@ -125,11 +150,7 @@ internal sealed class DocumentReader
             throw Fail($"Input is too large: {utf8.Length} bytes, the limit is {maxBytes} bytes", null);
         }
 
-        if (utf8.Span.StartsWith(Utf8Bom))
-        {
-            utf8 = utf8[Utf8Bom.Length..];
-        }
-
+        utf8 = WithoutBom(utf8);
         if (utf8.IsEmpty)
         {
             throw Fail("Input is empty, expected a JSON object", JsonPaths.Root);
@@ -170,6 +191,9 @@ internal sealed class DocumentReader
 
         return document;
     }
+
+    /// <summary><paramref name="utf8"/> without its UTF-8 byte order mark, if it has one.</summary>
+    public static ReadOnlyMemory<byte> WithoutBom(ReadOnlyMemory<byte> utf8) => utf8.Span.StartsWith(Utf8Bom) ? utf8[Utf8Bom.Length..] : utf8;
 
     public static string Describe(JsonValueKind kind) => kind switch
     {

@@ -22,6 +22,12 @@ internal sealed class LoadContext
     /// <summary>The JSON bytes being loaded (after unwrapping), which the loaded module may keep slices of.</summary>
     public ReadOnlyMemory<byte> Source { get; set; }
 
+    /// <summary>
+    /// Whether what the load built may read the loaded bytes (its nodes or demos read slices of them). False when the fast
+    /// read (<see cref="ModuleScan"/>) built everything from copies: a rented input buffer can then go back to its pool.
+    /// </summary>
+    public bool SourceRetained { get; set; } = true;
+
     public SerializationFormat Format { get; set; }
 
     public ModuleCompression Compression { get; set; }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -75,11 +76,11 @@ public static class ModuleLoader
             throw new PersistenceException($"Input is too large: {utf8Json.Length} bytes, the limit is {options.MaxBytes} bytes", null, null);
         }
 
-        // Copied: the loaded module's JSON values are read lazily from this buffer, which the caller may reuse.
-        // Uninitialized: every byte is overwritten by the copy, so clearing it first would be wasted work.
-        var copy = GC.AllocateUninitializedArray<byte>(utf8Json.Length);
+        // Copied: the caller may reuse its buffer, and a loaded module may read its JSON values lazily from this one. Rented: the
+        // usual load keeps copies of what it needs, and the buffer goes back to the pool (see LoadContext.SourceRetained).
+        var copy = ArrayPool<byte>.Shared.Rent(utf8Json.Length);
         utf8Json.CopyTo(copy);
-        return Load(copy, new LoadContext(null, options), typeof(Module));
+        return Load(copy.AsMemory(0, utf8Json.Length), new LoadContext(null, options), typeof(Module), copy);
     }
 
     /// <summary>Loads JSON text that came from somewhere with a name (e.g. <c>email@3</c> in a store); errors name it as the file.</summary>
@@ -103,8 +104,8 @@ public static class ModuleLoader
             throw new PersistenceException("A file path is required", path, null);
         }
 
-        var bytes = DocumentReader.ReadFile(path, options.MaxBytes);
-        return Load(bytes, new LoadContext(path, options), expected);
+        var bytes = DocumentReader.ReadFile(path, options.MaxBytes, rent: true, out var rented);
+        return Load(bytes, new LoadContext(path, options), expected, rented);
     }
 
     private static LoadResult LoadString(string json, LoadOptions? options, Type expected)
@@ -119,14 +120,16 @@ public static class ModuleLoader
         return Load(Encoding.UTF8.GetBytes(json), new LoadContext(null, options), expected);
     }
 
-    private static LoadResult Load(ReadOnlyMemory<byte> utf8, LoadContext context, Type expected)
+    /// <summary>The load transaction; <paramref name="rented"/> (the array under <paramref name="utf8"/>, if pooled) goes back when nothing read keeps it.</summary>
+    private static LoadResult Load(ReadOnlyMemory<byte> utf8, LoadContext context, Type expected, byte[]? rented = null)
     {
         JsonDocument? released = null;
+        var loaded = false;
         try
         {
-            var document = ReadDocument(utf8, context, out var header, out var parsed, out released);
+            var document = ReadDocument(utf8, context, out var header, out var demos, out released);
             var registry = context.Options.ModuleTypes ?? ModuleTypeRegistry.Default;
-            var module = Build(document, parsed, JsonPaths.Root, context, registry, existing: null);
+            var module = Build(document, demos, JsonPaths.Root, context, registry, existing: null);
             if (!expected.IsInstanceOfType(module))
             {
                 throw context.Reader.Fail(
@@ -147,6 +150,7 @@ public static class ModuleLoader
                 SigningKeyId = context.SigningKeyId,
             };
             AttachReport(module, report);
+            loaded = true;
             return new LoadResult(module, report);
         }
         catch (PersistenceException)
@@ -162,6 +166,10 @@ public static class ModuleLoader
         {
             // Nothing the load built reads the parsed document any more: its index goes back to the pool.
             released?.Dispose();
+            if (rented is not null && (!loaded || !context.SourceRetained))
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
 
@@ -184,15 +192,15 @@ public static class ModuleLoader
 
     /// <summary>
     /// As <see cref="ReadDocument(ReadOnlyMemory{byte}, LoadContext, out Header)"/>, for a load. When the file's demos are still
-    /// exactly what the parsed document holds (no migration step rewrites them), <paramref name="parsed"/> is that document's root,
-    /// from which the demos are read, and the returned tree is a copy of the rest of the file without the demo lists, which reads
-    /// nothing from the parsed document: <paramref name="released"/> is then that document, to dispose once the module is built.
-    /// Otherwise both are null and the tree holds everything.
+    /// exactly what the file holds (no migration step rewrites them), the returned tree is the file without its demo lists and
+    /// <paramref name="demos"/> is where they are read from: the demos <see cref="ModuleScan"/> read when nothing needs the whole
+    /// parsed document (no digest or seal to check), else that document, then returned in <paramref name="released"/> to dispose
+    /// once the module is built. Otherwise both are null and the tree holds everything.
     /// </summary>
-    internal static JsonObject ReadDocument(ReadOnlyMemory<byte> utf8, LoadContext context, out Header header, out JsonElement? parsed, out JsonDocument? released) =>
-        ReadDocument(utf8, context, out header, out parsed, out released, detachDemos: true);
+    internal static JsonObject ReadDocument(ReadOnlyMemory<byte> utf8, LoadContext context, out Header header, out DemoSource? demos, out JsonDocument? released) =>
+        ReadDocument(utf8, context, out header, out demos, out released, detachDemos: true);
 
-    private static JsonObject ReadDocument(ReadOnlyMemory<byte> utf8, LoadContext context, out Header header, out JsonElement? parsed, out JsonDocument? released, bool detachDemos)
+    private static JsonObject ReadDocument(ReadOnlyMemory<byte> utf8, LoadContext context, out Header header, out DemoSource? demos, out JsonDocument? released, bool detachDemos)
     {
         var r = context.Reader;
         var options = context.Options;
@@ -205,9 +213,23 @@ public static class ModuleLoader
         }
 
         context.Source = utf8;
-        var parsedDocument = r.Parse(utf8, options.MaxBytes, options.MaxDepth);
-        var rootElement = parsedDocument.RootElement;
-        var root = JsonObject.Create(rootElement, NodeOptions)!;
+        (demos, released) = (null, null);
+        JsonObject root;
+        JsonElement? rootElement = null;
+        JsonDocument? parsedDocument = null;
+        if (detachDemos && utf8.Length <= options.MaxBytes && !MayNeedWholeDocument(utf8.Span, options)
+            && ModuleScan.TryRead(DocumentReader.WithoutBom(utf8), options.MaxDepth) is { } scan && !NeedsWholeDocument(scan.Rest, options))
+        {
+            // The fast read: nothing below reads more than the header, and the demos are already built (from copies).
+            (root, demos) = (scan.Rest, scan.Demos);
+            context.SourceRetained = false;
+        }
+        else
+        {
+            parsedDocument = r.Parse(utf8, options.MaxBytes, options.MaxDepth);
+            rootElement = parsedDocument.RootElement;
+            root = JsonObject.Create(parsedDocument.RootElement, NodeOptions)!;
+        }
 
         // The version first: a file from another version that also fails its digest should say so, not "modified".
         var savedVersion = r.OptionalString(root, K.LogiLlmVersion, JsonPaths.Root);
@@ -228,12 +250,11 @@ public static class ModuleLoader
         var formatVersion = FormatMigrations.ReadVersion(root, r);
         var digest = CheckDigest(root, rootElement, context, out var computedDigest);
         (context.Signature, context.SigningKeyId) = ModuleSeal.Check(root, rootElement, computedDigest, context);
-        (parsed, released) = (null, null);
-        if (detachDemos && FormatMigrations.KeepsDemos(formatVersion))
+        if (rootElement is { } element && detachDemos && FormatMigrations.KeepsDemos(formatVersion))
         {
             // Only header values were read from the tree so far: the rest is read from a copy that leaves the parsed document free.
-            root = DemoLists.TreeWithout(rootElement);
-            (parsed, released) = (rootElement, parsedDocument);
+            root = DemoLists.TreeWithout(element);
+            (demos, released) = (new ParsedDemos(element), parsedDocument);
         }
 
         FormatMigrations.MigrateToCurrent(root, r);
@@ -246,9 +267,31 @@ public static class ModuleLoader
         return root;
     }
 
+    /// <summary>
+    /// False when this load surely needs no digest or seal check, told from the bytes before reading them (a key the search
+    /// misses, being escaped, also makes the fast read give way): a file with a digest to check is not read twice.
+    /// </summary>
+    private static bool MayNeedWholeDocument(ReadOnlySpan<byte> utf8, LoadOptions options) =>
+        (options.VerifyDigest && utf8.IndexOf("\"integrity\""u8) >= 0)
+        || (options.TrustedSigningKeys is { Count: > 0 } && utf8.IndexOf("\"seal\""u8) >= 0);
+
+    /// <summary>
+    /// Whether the checks of this load read the whole parsed document (the digest and the seal are computed over it), or the
+    /// file's demos are rewritten by a migration step; the fast read then gives way to the full parse.
+    /// </summary>
+    private static bool NeedsWholeDocument(JsonObject root, LoadOptions options) =>
+        (options.VerifyDigest && root.ContainsKey(K.Integrity))
+        || (root.ContainsKey(K.Seal) && options.TrustedSigningKeys is { Count: > 0 })
+        || root[K.FormatVersion] switch
+        {
+            null => !FormatMigrations.KeepsDemos(0),
+            JsonValue v when v.TryGetValue<int>(out var version) && version >= 0 => !FormatMigrations.KeepsDemos(version),
+            _ => true,
+        };
+
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
 
-    private static DigestStatus CheckDigest(JsonObject root, JsonElement rootElement, LoadContext context, out string? computed)
+    private static DigestStatus CheckDigest(JsonObject root, JsonElement? rootElement, LoadContext context, out string? computed)
     {
         computed = null;
         var r = context.Reader;
@@ -279,7 +322,7 @@ public static class ModuleLoader
 
         var expected = r.RequireString(integrity, K.Digest, integrityPath);
         // Over the parsed elements: the same canonical form as over nodes, without materializing them first.
-        var actual = computed = IntegrityDigest.Compute(rootElement);
+        var actual = computed = IntegrityDigest.Compute(rootElement ?? throw new InvalidOperationException("The digest is checked over the parsed document"));
         if (!string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
         {
             throw r.Fail(
@@ -290,7 +333,7 @@ public static class ModuleLoader
         return DigestStatus.Verified;
     }
 
-    private static Module Build(JsonObject node, JsonElement? parsed, string path, LoadContext context, ModuleTypeRegistry registry, Module? existing)
+    private static Module Build(JsonObject node, DemoSource? demos, string path, LoadContext context, ModuleTypeRegistry registry, Module? existing)
     {
         var r = context.Reader;
 
@@ -317,10 +360,10 @@ public static class ModuleLoader
         var demoManager = new DemoManager();
         if (r.OptionalObject(node, K.DemoManager, path) is { } demoObject)
         {
-            if (parsed?.GetProperty(K.DemoManager) is { } demoElement)
+            if (demos is not null)
             {
-                // Straight from the parsed bytes: no node tree for what is most of a file.
-                DemoJson.ReadManager(demoElement, JsonPaths.Property(path, K.DemoManager), context, demoManager);
+                // Straight from the file's bytes: no node tree for what is most of a file.
+                demos.ReadManager(demoObject, JsonPaths.Property(path, K.DemoManager), context, demoManager);
             }
             else
             {
@@ -409,8 +452,7 @@ public static class ModuleLoader
                 var childPath = JsonPaths.Property(childrenPath, name);
                 var childObject = r.AsObject(childNode, childPath);
                 module.Children.TryGetValue(name, out var existingChild);
-                var childElement = parsed?.GetProperty(K.Modules).GetProperty(name);
-                var child = Build(childObject, childElement, childPath, context, registry, existingChild);
+                var child = Build(childObject, demos?.Child(name), childPath, context, registry, existingChild);
                 if (existingChild is null)
                 {
                     try

@@ -28,7 +28,7 @@ internal static class ModuleSeal
     }
 
     /// <summary>Checks the seal under the load's options; <paramref name="computedDigest"/> is the content digest if already computed.</summary>
-    public static (SignatureStatus Status, string? KeyId) Check(JsonObject root, JsonElement rootElement, string? computedDigest, LoadContext context)
+    public static (SignatureStatus Status, string? KeyId) Check(JsonObject root, JsonElement? rootElement, string? computedDigest, LoadContext context)
     {
         var r = context.Reader;
         var options = context.Options;
@@ -76,7 +76,7 @@ internal static class ModuleSeal
             throw r.Fail("The signature value is not base64", JsonPaths.Property(sealPath, K.Value), e);
         }
 
-        var digest = computedDigest ?? IntegrityDigest.Compute(rootElement);
+        var digest = computedDigest ?? IntegrityDigest.Compute(rootElement ?? throw new InvalidOperationException("The seal is checked over the parsed document"));
         var timestamp = r.OptionalString(root, K.SaveTimestamp, JsonPaths.Root);
         if (!key.Verify(Payload(algorithm, keyId, digest, timestamp), signature))
         {

@@ -26,3 +26,30 @@ internal sealed class ParsedDemos(JsonElement module) : DemoSource
 
     public override DemoSource? Child(string name) => new ParsedDemos(module.GetProperty(K.Modules).GetProperty(name));
 }
+
+/// <summary>The demos <see cref="ModuleScan"/> read for one module of the tree, and those of its child modules by name.</summary>
+internal sealed class ScannedDemos : DemoSource
+{
+    public List<Demo>? Demos { get; set; }
+
+    public List<Demo>? TeacherDemos { get; set; }
+
+    public Dictionary<string, ScannedDemos>? Children { get; set; }
+
+    public override void ReadManager(JsonObject manager, string path, LoadContext context, DemoManager target)
+    {
+        // The node holds everything but the lists the pass read (those are empty there): read it, then add them.
+        DemoJson.ReadManager(manager, path, context, target);
+        foreach (var demo in Demos ?? [])
+        {
+            target.Demos.Add(demo);
+        }
+
+        foreach (var demo in TeacherDemos ?? [])
+        {
+            target.TeacherDemos.Add(demo);
+        }
+    }
+
+    public override DemoSource? Child(string name) => Children?.GetValueOrDefault(name);
+}

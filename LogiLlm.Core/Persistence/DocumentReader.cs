@@ -22,6 +22,9 @@ internal sealed class DocumentReader
     /// <summary>Largest nesting any load accepts, whatever <see cref="LoadOptions.MaxDepth"/> says.</summary>
     public const int MaxSupportedDepth = 1000;
 
+    /// <summary>How the node trees of a load are built (keys compared exactly, as in the file).</summary>
+    public static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
+
     public DocumentReader(string? filePath) => FilePath = filePath;
 
     public string? FilePath { get; }
@@ -135,7 +138,7 @@ internal sealed class DocumentReader
     {
         // Not disposed on purpose: the nodes built over it read it lazily (as JsonNode.Parse does).
         rootElement = Parse(utf8, maxBytes, maxDepth).RootElement;
-        return JsonObject.Create(rootElement, new JsonNodeOptions { PropertyNameCaseInsensitive = false })!;
+        return JsonObject.Create(rootElement, NodeOptions)!;
     }
 
     /// <summary>

@@ -228,7 +228,7 @@ public static class ModuleLoader
         {
             parsedDocument = r.Parse(utf8, options.MaxBytes, options.MaxDepth);
             rootElement = parsedDocument.RootElement;
-            root = JsonObject.Create(parsedDocument.RootElement, NodeOptions)!;
+            root = JsonObject.Create(parsedDocument.RootElement, DocumentReader.NodeOptions)!;
         }
 
         // The version first: a file from another version that also fails its digest should say so, not "modified".
@@ -288,8 +288,6 @@ public static class ModuleLoader
             JsonValue v when v.TryGetValue<int>(out var version) && version >= 0 => !FormatMigrations.KeepsDemos(version),
             _ => true,
         };
-
-    private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
 
     private static DigestStatus CheckDigest(JsonObject root, JsonElement? rootElement, LoadContext context, out string? computed)
     {

@@ -15,7 +15,9 @@ namespace LogiLlm.Persistence;
 /// <remarks>
 /// It only takes files it reads exactly as the full path would. Anything else (invalid JSON, a duplicate key, an escaped
 /// property name, a demo of an unexpected shape) returns null and the caller parses the file the usual way, which then
-/// reports the precise error: this pass never decides what is wrong, only that nothing is.
+/// reports the precise error: this pass never decides what is wrong, only that nothing is. Longer than most files: one reader
+/// over the module tree (module, children, demo manager, demo lists, demo) whose steps share the reader's position, so they
+/// stay one type; the pieces that stand alone are <see cref="PropertyNames"/> and <see cref="SliceArena"/>.
 /// </remarks>
 internal static class ModuleScan
 {
@@ -322,126 +324,4 @@ internal static class ModuleScan
             _ => throw new IrregularException(),
         };
     }
-
-    /// <summary>
-    /// Copies of the demo values a load keeps, packed into arrays below the large-object heap's threshold (one per value would
-    /// be thousands of small objects; one slice of the file would keep the whole file alive, and on the large-object heap).
-    /// </summary>
-    private sealed class SliceArena
-    {
-        private const int ChunkSize = 32 * 1024;
-        private byte[] _chunk = [];
-        private int _used;
-
-        public ReadOnlyMemory<byte> Copy(ReadOnlySpan<byte> bytes)
-        {
-            if (bytes.Length > ChunkSize / 4)
-            {
-                return bytes.ToArray();
-            }
-
-            if (_used + bytes.Length > _chunk.Length)
-            {
-                // Uninitialized: only the copied ranges are ever read.
-                (_chunk, _used) = (GC.AllocateUninitializedArray<byte>(ChunkSize), 0);
-            }
-
-            bytes.CopyTo(_chunk.AsSpan(_used));
-            var copy = new ReadOnlyMemory<byte>(_chunk, _used, bytes.Length);
-            _used += bytes.Length;
-            return copy;
-        }
-    }
-
-    /// <summary>
-    /// The property names of the objects open at the reader's position, to refuse a duplicate key in any of them. Names are
-    /// compared as their raw bytes (escaped names never reach here); an object with many keys switches to a hash set, so no
-    /// object costs more than linear time however many keys it has.
-    /// </summary>
-    private sealed class PropertyNames(ReadOnlyMemory<byte> source)
-    {
-        private const int LinearLimit = 16;
-        private readonly List<(int Start, int Length)> _names = [];
-        private readonly Stack<(int First, HashSet<(int Start, int Length)>? Set)> _objects = [];
-        private readonly NameComparer _comparer = new(source);
-
-        public void Open() => _objects.Push((_names.Count, null));
-
-        public void Close()
-        {
-            var (first, _) = _objects.Pop();
-            _names.RemoveRange(first, _names.Count - first);
-        }
-
-        /// <summary>Adds the name at <paramref name="start"/>; false when the innermost open object already has it.</summary>
-        public bool Add(int start, int length)
-        {
-            var (first, set) = _objects.Peek();
-            var name = (start, length);
-            if (set is not null)
-            {
-                return set.Add(name);
-            }
-
-            var span = source.Span;
-            var text = span.Slice(start, length);
-            for (var i = first; i < _names.Count; i++)
-            {
-                var (otherStart, otherLength) = _names[i];
-                if (otherLength == length && span.Slice(otherStart, otherLength).SequenceEqual(text))
-                {
-                    return false;
-                }
-            }
-
-            _names.Add(name);
-            if (_names.Count - first > LinearLimit)
-            {
-                _objects.Pop();
-                _objects.Push((first, new HashSet<(int, int)>(_names.Skip(first), _comparer)));
-            }
-
-            return true;
-        }
-    }
-
-    private sealed class NameComparer(ReadOnlyMemory<byte> source) : IEqualityComparer<(int Start, int Length)>
-    {
-        public bool Equals((int Start, int Length) x, (int Start, int Length) y) =>
-            x.Length == y.Length && source.Span.Slice(x.Start, x.Length).SequenceEqual(source.Span.Slice(y.Start, y.Length));
-
-        public int GetHashCode((int Start, int Length) name)
-        {
-            var hash = default(HashCode);
-            hash.AddBytes(source.Span.Slice(name.Start, name.Length));
-            return hash.ToHashCode();
-        }
-    }
-}
-
-/// <summary>The demos <see cref="ModuleScan"/> read for one module of the tree, and those of its child modules by name.</summary>
-internal sealed class ScannedDemos : DemoSource
-{
-    public List<Demo>? Demos { get; set; }
-
-    public List<Demo>? TeacherDemos { get; set; }
-
-    public Dictionary<string, ScannedDemos>? Children { get; set; }
-
-    public override void ReadManager(JsonObject manager, string path, LoadContext context, DemoManager target)
-    {
-        // The node holds everything but the lists the pass read (those are empty there): read it, then add them.
-        DemoJson.ReadManager(manager, path, context, target);
-        foreach (var demo in Demos ?? [])
-        {
-            target.Demos.Add(demo);
-        }
-
-        foreach (var demo in TeacherDemos ?? [])
-        {
-            target.TeacherDemos.Add(demo);
-        }
-    }
-
-    public override DemoSource? Child(string name) => Children?.GetValueOrDefault(name);
 }

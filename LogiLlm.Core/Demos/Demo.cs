@@ -15,8 +15,14 @@ public sealed record Demo(IReadOnlyDictionary<string, JsonNode?> Inputs, IReadOn
     /// <summary>Where the demo came from: "manual", "bootstrap" or "labeled".</summary>
     public string Source { get; init; } = "manual";
 
-    /// <summary>Free-form metadata.</summary>
-    public JsonObject Metadata { get; init; } = [];
+    /// <summary>Free-form metadata (created empty on first read when none was given: most demos have none).</summary>
+    public JsonObject Metadata
+    {
+        get => _metadata ?? Interlocked.CompareExchange(ref _metadata, [], null) ?? _metadata;
+        init => _metadata = value;
+    }
+
+    private JsonObject? _metadata;
 
     /// <summary>Creation time as written (ISO-8601, possibly without offset as the Python writer saves it); kept verbatim for round trips.</summary>
     public string? Timestamp { get; init; }

@@ -273,15 +273,17 @@ internal static class ModuleScan
                 }
             }
 
-            return new Demo(
+            var demo = new Demo(
                 new JsonSliceValues(inputs ?? throw new IrregularException(), inputCount),
                 new JsonSliceValues(outputs ?? throw new IrregularException(), outputCount))
             {
                 Score = score ?? 1.0,
                 Source = source ?? "manual",
-                Metadata = metadata is { } m && metadataCount > 0 ? JsonSliceValues.ParseObject(m) : [],
                 Timestamp = timestamp,
             };
+
+            // Without metadata the demo's empty object is made only if something reads it.
+            return metadata is { } m && metadataCount > 0 ? demo with { Metadata = JsonSliceValues.ParseObject(m) } : demo;
         }
 
         private ReadOnlyMemory<byte> Object(out int count)

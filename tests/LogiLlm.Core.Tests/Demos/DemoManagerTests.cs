@@ -122,4 +122,18 @@ public class DemoManagerTests
         Assert.NotNull(demo.Timestamp);
         Assert.Throws<ArgumentException>(() => Demo.Create("not an object", new { a = 1 }));
     }
+
+    [Fact]
+    public void A_demo_without_metadata_keeps_what_is_written_to_its_empty_metadata()
+    {
+        var demo = D("q", 1.0);
+        Assert.Empty(demo.Metadata);
+
+        demo.Metadata["note"] = "kept";
+        var copy = demo with { Score = 0.5 };
+
+        Assert.Equal("kept", demo.Metadata["note"]!.GetValue<string>());
+        Assert.Same(demo.Metadata, copy.Metadata);
+        Assert.Equal(demo with { Score = 0.5 }, copy);
+    }
 }

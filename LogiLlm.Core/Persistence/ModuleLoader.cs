@@ -84,17 +84,7 @@ public static class ModuleLoader
     }
 
     /// <summary>Loads JSON text that came from somewhere with a name (e.g. <c>email@3</c> in a store); errors name it as the file.</summary>
-    internal static LoadResult LoadNamed(string json, LoadOptions? options, string sourceName)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        options ??= LoadOptions.Default;
-        if (json.Length > options.MaxBytes || Encoding.UTF8.GetByteCount(json) > options.MaxBytes)
-        {
-            throw new PersistenceException($"Input is too large: the limit is {options.MaxBytes} bytes", sourceName, null);
-        }
-
-        return Load(Encoding.UTF8.GetBytes(json), new LoadContext(sourceName, options), typeof(Module));
-    }
+    internal static LoadResult LoadNamed(string json, LoadOptions? options, string sourceName) => LoadText(json, options, sourceName, typeof(Module));
 
     private static LoadResult LoadFile(string path, LoadOptions? options, Type expected)
     {
@@ -108,16 +98,21 @@ public static class ModuleLoader
         return Load(bytes, new LoadContext(path, options), expected, rented);
     }
 
-    private static LoadResult LoadString(string json, LoadOptions? options, Type expected)
+    private static LoadResult LoadString(string json, LoadOptions? options, Type expected) => LoadText(json, options, null, expected);
+
+    private static LoadResult LoadText(string json, LoadOptions? options, string? sourceName, Type expected)
     {
         ArgumentNullException.ThrowIfNull(json);
         options ??= LoadOptions.Default;
-        if (json.Length > options.MaxBytes || Encoding.UTF8.GetByteCount(json) > options.MaxBytes)
+        if (json.Length > options.MaxBytes || Encoding.UTF8.GetByteCount(json) is var length && length > options.MaxBytes)
         {
-            throw new PersistenceException($"Input is too large: the limit is {options.MaxBytes} bytes", null, null);
+            throw new PersistenceException($"Input is too large: the limit is {options.MaxBytes} bytes", sourceName, null);
         }
 
-        return Load(Encoding.UTF8.GetBytes(json), new LoadContext(null, options), expected);
+        // Rented, as for bytes: the usual load keeps copies of what it needs and gives the buffer back.
+        var utf8 = ArrayPool<byte>.Shared.Rent(length);
+        var written = Encoding.UTF8.GetBytes(json, utf8);
+        return Load(utf8.AsMemory(0, written), new LoadContext(sourceName, options), expected, utf8);
     }
 
     /// <summary>The load transaction; <paramref name="rented"/> (the array under <paramref name="utf8"/>, if pooled) goes back when nothing read keeps it.</summary>

@@ -32,21 +32,29 @@ public sealed class FastReadTests
         }
     }
 
-    [Fact]
-    public void A_file_without_a_digest_is_read_fast_and_its_demos_keep_no_part_of_the_loaded_buffer()
+    [Theory]
+    [InlineData("file")]
+    [InlineData("string")]
+    [InlineData("bytes")]
+    public void A_file_without_a_digest_is_read_fast_and_its_demos_keep_no_part_of_the_loaded_buffer(string from)
     {
         using var dir = CreateTempDirectory();
         var path = dir.File("m.json");
         File.WriteAllText(path, Unsigned(Module(demos: 40)));
-        Assert.NotNull(ModuleScan.TryRead(File.ReadAllBytes(path), 64));
+        var bytes = File.ReadAllBytes(path);
+        Assert.NotNull(ModuleScan.TryRead(bytes, 64));
 
-        var loaded = ModuleLoader.LoadModule(path, Fast);
+        var loaded = from switch
+        {
+            "file" => ModuleLoader.LoadModule(path, Fast),
+            "string" => ModuleLoader.LoadFromString(File.ReadAllText(path), Fast),
+            _ => ModuleLoader.LoadFromBytes(bytes, Fast).Module,
+        };
 
-        // The load read the file into a rented array and gave it back: whoever rents it next may overwrite it.
-        var size = (int)new FileInfo(path).Length;
+        // The load read the input into a rented array and gave it back: whoever rents it next may overwrite it.
         for (var i = 0; i < 4; i++)
         {
-            ArrayPool<byte>.Shared.Rent(size).AsSpan().Fill((byte)'x');
+            ArrayPool<byte>.Shared.Rent(bytes.Length).AsSpan().Fill((byte)'x');
         }
 
         Assert.Equal(40, loaded.DemoManager.Demos.Count);

@@ -47,7 +47,7 @@ internal static class ModuleScan
 
     private ref struct Scanner
     {
-        private readonly ReadOnlyMemory<byte> _source;
+        private readonly ReadOnlySpan<byte> _text;
         private readonly PropertyNames _names;
         private readonly List<Range> _lists = [];
         private readonly SliceArena _arena = new();
@@ -55,7 +55,7 @@ internal static class ModuleScan
 
         public Scanner(ReadOnlyMemory<byte> source, int maxDepth)
         {
-            _source = source;
+            _text = source.Span;
             _names = new PropertyNames(source);
             _reader = new Utf8JsonReader(source.Span, new JsonReaderOptions
             {
@@ -78,7 +78,7 @@ internal static class ModuleScan
                 return null;
             }
 
-            var rest = DemoLists.Without(_source.Span, _lists);
+            var rest = DemoLists.Without(_text, _lists);
             return new Result(rest, demos);
         }
 
@@ -99,7 +99,7 @@ internal static class ModuleScan
                     _names.Close();
                     break;
                 case JsonTokenType.PropertyName:
-                    if (_reader.ValueIsEscaped || !_names.Add((int)_reader.TokenStartIndex + 1, _reader.ValueSpan.Length))
+                    if (_reader.ValueIsEscaped || !_names.Add(_text, (int)_reader.TokenStartIndex + 1, _reader.ValueSpan.Length))
                     {
                         throw new IrregularException();
                     }
@@ -309,7 +309,7 @@ internal static class ModuleScan
                 Skip();
             }
 
-            return _arena.Copy(_source.Span[start..((int)_reader.TokenStartIndex + 1)]);
+            return _arena.Copy(_text[start..((int)_reader.TokenStartIndex + 1)]);
         }
 
         private string? KnownSource() =>

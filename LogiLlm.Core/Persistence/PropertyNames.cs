@@ -8,44 +8,62 @@ namespace LogiLlm.Persistence;
 internal sealed class PropertyNames(ReadOnlyMemory<byte> source)
 {
     private const int LinearLimit = 16;
-    private readonly List<(int Start, int Length)> _names = [];
-    private readonly Stack<(int First, HashSet<(int Start, int Length)>? Set)> _objects = [];
     private readonly NameComparer _comparer = new(source);
 
-    public void Open() => _objects.Push((_names.Count, null));
+    // The names of the open objects, innermost last; per open object, where its names start and its set once it has many.
+    private (int Start, int Length)[] _names = new (int, int)[64];
+    private int _count;
+    private int[] _firsts = new int[16];
+    private HashSet<(int Start, int Length)>?[] _sets = new HashSet<(int, int)>?[16];
+    private int _depth;
+
+    public void Open()
+    {
+        if (_depth == _firsts.Length)
+        {
+            Array.Resize(ref _firsts, _depth * 2);
+            Array.Resize(ref _sets, _depth * 2);
+        }
+
+        (_firsts[_depth], _sets[_depth]) = (_count, null);
+        _depth++;
+    }
 
     public void Close()
     {
-        var (first, _) = _objects.Pop();
-        _names.RemoveRange(first, _names.Count - first);
+        _depth--;
+        (_count, _sets[_depth]) = (_firsts[_depth], null);
     }
 
-    /// <summary>Adds the name at <paramref name="start"/>; false when the innermost open object already has it.</summary>
-    public bool Add(int start, int length)
+    /// <summary>Adds the name at <paramref name="start"/> of <paramref name="text"/> (the source's bytes); false when the innermost open object already has it.</summary>
+    public bool Add(ReadOnlySpan<byte> text, int start, int length)
     {
-        var (first, set) = _objects.Peek();
-        var name = (start, length);
-        if (set is not null)
+        var top = _depth - 1;
+        if (_sets[top] is { } set)
         {
-            return set.Add(name);
+            return set.Add((start, length));
         }
 
-        var span = source.Span;
-        var text = span.Slice(start, length);
-        for (var i = first; i < _names.Count; i++)
+        var first = _firsts[top];
+        var name = text.Slice(start, length);
+        for (var i = first; i < _count; i++)
         {
             var (otherStart, otherLength) = _names[i];
-            if (otherLength == length && span.Slice(otherStart, otherLength).SequenceEqual(text))
+            if (otherLength == length && text.Slice(otherStart, otherLength).SequenceEqual(name))
             {
                 return false;
             }
         }
 
-        _names.Add(name);
-        if (_names.Count - first > LinearLimit)
+        if (_count == _names.Length)
         {
-            _objects.Pop();
-            _objects.Push((first, new HashSet<(int, int)>(_names.Skip(first), _comparer)));
+            Array.Resize(ref _names, _count * 2);
+        }
+
+        _names[_count++] = (start, length);
+        if (_count - first > LinearLimit)
+        {
+            _sets[top] = new HashSet<(int, int)>(_names[first.._count], _comparer);
         }
 
         return true;

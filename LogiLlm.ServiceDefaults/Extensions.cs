@@ -35,7 +35,10 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Configures logs, metrics and traces, exported over OTLP when an endpoint is configured.</summary>
+    /// <summary>
+    /// Configures logs, metrics and traces, exported over OTLP when an endpoint is configured; spans are recorded only when
+    /// something exports them (<see cref="TraceExport"/>).
+    /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.AddOpenTelemetry(logging =>
@@ -51,8 +54,9 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(LogiLlmTelemetryNames.ListenedTo))
             .WithTracing(tracing => tracing
-                // Traces start at requests and jobs, never at background polling (see BackgroundRootSampler).
-                .SetSampler(new ParentBasedSampler(new BackgroundRootSampler()))
+                // Spans are recorded only when exported (see TraceExport); then traces start at requests and jobs,
+                // never at background polling (see BackgroundRootSampler).
+                .SetSampler(TraceExport.Sampler)
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(LogiLlmTelemetryNames.ListenedTo)
                 .AddAspNetCoreInstrumentation(options =>
@@ -62,7 +66,7 @@ public static class Extensions
                         && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
                 .AddHttpClientInstrumentation());
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[TraceExport.OtlpEndpointKey]))
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }

@@ -40,7 +40,7 @@ public sealed class TrainerTracingTests(JobsRedisFixture fixture) : IClassFixtur
             },
         };
         ActivitySource.AddActivityListener(listener);
-        await using var host = fixture.Host(registry, prefix, services: s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(exported)));
+        await using var host = fixture.Host(registry, prefix, services: s => s.AddTraceExporter(t => t.AddInMemoryExporter(exported)));
         host.Start();
 
         // The test host polls every 200 ms (queue wait and lease reaper), and the Redis instrumentation reports commands
@@ -62,7 +62,7 @@ public sealed class TrainerTracingTests(JobsRedisFixture fixture) : IClassFixtur
         using var cts = new CancellationTokenSource(Timeout);
         var (registry, prefix) = fixture.NewDeployment();
         var exported = new RecordedActivities();
-        await using var host = fixture.Host(registry, prefix, services: s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(exported)));
+        await using var host = fixture.Host(registry, prefix, services: s => s.AddTraceExporter(t => t.AddInMemoryExporter(exported)));
         var client = host.CreateClient();
 
         var id = await TrainingJobsApiClient.CreateAsync(client, JobClient.InlineJob("traced-job"), cts.Token);

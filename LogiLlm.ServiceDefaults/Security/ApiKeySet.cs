@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -26,10 +27,35 @@ public sealed class ApiKeySet
     /// <summary>Number of keys configured.</summary>
     public int Count => _entries.Count;
 
-    /// <summary>Finds the key among the configured ones; every entry is compared, whatever matched first.</summary>
+    /// <summary>Longest presented key (UTF-8 bytes) hashed from a stack buffer; a longer one borrows a pooled array.</summary>
+    private const int StackKeyBytes = 256;
+
+    /// <summary>
+    /// Finds the key among the configured ones; every entry is compared, whatever matched first. The presented key is
+    /// encoded and hashed in buffers of this call (on the stack, or a pooled array cleared before it goes back), so a
+    /// request allocates nothing here.
+    /// </summary>
     public Match? Find(string presented)
     {
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        ArgumentNullException.ThrowIfNull(presented);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(presented.Length);
+        byte[]? rented = null;
+        Span<byte> buffer = maxBytes <= StackKeyBytes ? stackalloc byte[StackKeyBytes] : (rented = ArrayPool<byte>.Shared.Rent(maxBytes));
+        var length = Encoding.UTF8.GetBytes(presented, buffer);
+        try
+        {
+            SHA256.HashData(buffer[..length], digest);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer[..length]);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
         Match? found = null;
         foreach (var entry in _entries)
         {

@@ -28,6 +28,23 @@ public sealed class ApiKeySetTests
         Assert.Null(keys.Find(presented));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(42)]
+    [InlineData(43)]
+    [InlineData(200)]
+    public void A_key_of_any_length_and_script_matches_only_itself(int repeat)
+    {
+        // Room for 3 UTF-8 bytes per char plus 3 is made: up to 84 chars hash from the stack buffer (256 bytes), 86 and
+        // more from a pooled array; two and three bytes per char so that the encoding, not the char count, is hashed.
+        var key = string.Concat(Enumerable.Repeat("é€", repeat));
+        var keys = new ApiKeySet(new ApiKeyOptions { Predict = key });
+
+        Assert.Equal(new ApiKeySet.Match("predict", "predict-key-1"), keys.Find(key));
+        Assert.Null(keys.Find(key[..^1]));
+        Assert.Null(keys.Find(key + "x"));
+    }
+
     [Fact]
     public void No_configured_keys_means_no_credentials()
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -10,14 +11,14 @@ namespace LogiLlm.RateLimiting;
 /// </summary>
 public sealed class CallerRateLimiter : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter;
+    private readonly PartitionedRateLimiter<CallerKey> _limiter;
 
     /// <summary>Creates the buckets from the options.</summary>
     public CallerRateLimiter(IOptions<RateLimitOptions> options)
     {
         Options = options.Value;
         var bucket = Options.ToBucket();
-        _limiter = PartitionedRateLimiter.Create<string, string>(caller => RateLimitPartition.GetTokenBucketLimiter(caller, _ => bucket));
+        _limiter = PartitionedRateLimiter.Create<CallerKey, CallerKey>(caller => RateLimitPartition.GetTokenBucketLimiter(caller, _ => bucket));
         ForRequests = _limiter.WithTranslatedKey<HttpContext>(Caller, leaveOpen: true);
     }
 
@@ -31,13 +32,15 @@ public sealed class CallerRateLimiter : IDisposable
     public RateLimitLease AttemptAcquire(HttpContext context, int permits) => _limiter.AttemptAcquire(Caller(context), permits);
 
     /// <summary>
-    /// The partition of a request: the API key id or token subject of an authenticated caller, else the client address.
+    /// The partition of a request: the API key id or token subject of an authenticated caller (with the scheme that
+    /// authenticated it), else the client address. A value of the strings and address the request already holds, so
+    /// finding a caller's bucket builds no string per request.
     /// </summary>
-    public static string Caller(HttpContext context)
+    public static CallerKey Caller(HttpContext context)
     {
         return context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } identity
-            ? $"{identity.AuthenticationType}:{name}"
-            : $"ip:{context.Connection.RemoteIpAddress}";
+            ? new CallerKey(identity.AuthenticationType, name, null)
+            : new CallerKey(null, null, context.Connection.RemoteIpAddress);
     }
 
     public void Dispose()
@@ -45,4 +48,15 @@ public sealed class CallerRateLimiter : IDisposable
         ForRequests.Dispose();
         _limiter.Dispose();
     }
+}
+
+/// <summary>
+/// Whose bucket a request takes its permits from: an authenticated caller's scheme and name (<see cref="Address"/> null),
+/// or an anonymous caller's address (<see cref="Scheme"/> and <see cref="Name"/> null; requests without one share a bucket).
+/// Compared by value, ordinal.
+/// </summary>
+public readonly record struct CallerKey(string? Scheme, string? Name, IPAddress? Address)
+{
+    /// <inheritdoc />
+    public override string ToString() => Address is null && Name is not null ? $"{Scheme}:{Name}" : $"ip:{Address}";
 }

@@ -1,7 +1,10 @@
+using System.Collections.ObjectModel;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Nodes;
 using LogiLlm.Demos;
+using LogiLlm.Persistence;
 using LogiLlm.Signatures;
 using Microsoft.Extensions.AI;
 
@@ -15,6 +18,9 @@ public abstract class AdapterBase : IAdapter
 {
     /// <summary>Text put in a demo for a field the demo has no value for.</summary>
     public const string NotSupplied = "Not supplied for this particular example.";
+
+    /// <summary>The texts kept per signature when <see cref="CachesPromptTexts"/> (see there); keys are compared by reference.</summary>
+    private readonly ConditionalWeakTable<Signature, PromptTexts> _texts = new();
 
     /// <summary>Creates the adapter with a copy of <paramref name="config"/>.</summary>
     protected AdapterBase(JsonObject? config) => Config = config is null ? [] : (JsonObject)config.DeepClone();
@@ -31,17 +37,91 @@ public abstract class AdapterBase : IAdapter
         ArgumentNullException.ThrowIfNull(signature);
         ArgumentNullException.ThrowIfNull(demos);
         ArgumentNullException.ThrowIfNull(inputs);
-        var messages = new List<ChatMessage> { new(ChatRole.System, FormatSystemMessage(signature)) };
+        var texts = CachesPromptTexts ? TextsOf(signature) : null;
+        var messages = new List<ChatMessage>(2 + (2 * demos.Count)) { new(ChatRole.System, texts?.SystemMessage ?? FormatSystemMessage(signature)) };
         foreach (var demo in demos)
         {
-            messages.Add(new ChatMessage(ChatRole.User, FormatInputs(signature, WithPlaceholders(signature.InputFields, demo.Inputs))));
-            messages.Add(new ChatMessage(ChatRole.Assistant, FormatOutputs(signature, WithPlaceholders(signature.OutputFields, demo.Outputs))));
+            var (user, assistant) = texts is null ? FormatDemo(signature, demo) : texts.DemoOf(demo, this, signature);
+            messages.Add(new ChatMessage(ChatRole.User, user));
+            messages.Add(new ChatMessage(ChatRole.Assistant, assistant));
         }
 
         var last = FormatInputs(signature, inputs);
-        var instruction = FinalInstruction(signature);
+        var instruction = texts is null ? FinalInstruction(signature) : texts.FinalInstruction;
         messages.Add(new ChatMessage(ChatRole.User, instruction is null ? last : $"{last}\n\n{instruction}"));
         return messages;
+    }
+
+    /// <summary>
+    /// Whether <see cref="Format"/> keeps the texts that depend only on the signature (system message, final instruction)
+    /// and on one demo (its user and assistant messages) for the next call with the same signature and demo objects,
+    /// instead of writing them again: a module predicting over and over formats its demos once. Signatures are immutable
+    /// and a demo is a value (replacing a demo, its instructions or the signature gives new objects, and new texts); a
+    /// demo whose values can change in place (nested JSON objects or arrays, a dictionary that is not read-only) is
+    /// formatted every time. The built-in adapters return true; an adapter whose texts depend on anything else (its
+    /// config, the clock) must return false, the default.
+    /// </summary>
+    protected virtual bool CachesPromptTexts => false;
+
+    private PromptTexts TextsOf(Signature signature)
+    {
+        if (_texts.TryGetValue(signature, out var texts))
+        {
+            return texts;
+        }
+
+        // Two first callers may both write the texts; one set is kept and both are equal.
+        return _texts.GetValue(signature, s => new PromptTexts(FormatSystemMessage(s), FinalInstruction(s)));
+    }
+
+    /// <summary>A demo's user message (its inputs) and assistant message (its outputs).</summary>
+    private (string User, string Assistant) FormatDemo(Signature signature, Demo demo) =>
+        (FormatInputs(signature, WithPlaceholders(signature.InputFields, demo.Inputs)),
+         FormatOutputs(signature, WithPlaceholders(signature.OutputFields, demo.Outputs)));
+
+    /// <summary>True when nothing a demo's texts are made from can change in place: read-only maps of JSON values (or null).</summary>
+    private static bool IsFrozen(IReadOnlyDictionary<string, JsonNode?> values)
+    {
+        if (values is not (ReadOnlyDictionary<string, JsonNode?> or JsonSliceValues))
+        {
+            return false;
+        }
+
+        foreach (var (_, node) in values)
+        {
+            if (node is not (null or JsonValue))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The texts of one signature for this adapter: written once, and each frozen demo's messages once.</summary>
+    private sealed class PromptTexts(string systemMessage, string? finalInstruction)
+    {
+        private readonly ConditionalWeakTable<Demo, Tuple<string, string>> _demos = new();
+
+        public string SystemMessage { get; } = systemMessage;
+
+        public string? FinalInstruction { get; } = finalInstruction;
+
+        public (string User, string Assistant) DemoOf(Demo demo, AdapterBase adapter, Signature signature)
+        {
+            if (_demos.TryGetValue(demo, out var kept))
+            {
+                return (kept.Item1, kept.Item2);
+            }
+
+            var texts = adapter.FormatDemo(signature, demo);
+            if (IsFrozen(demo.Inputs) && IsFrozen(demo.Outputs))
+            {
+                _demos.TryAdd(demo, Tuple.Create(texts.User, texts.Assistant));
+            }
+
+            return texts;
+        }
     }
 
     /// <inheritdoc />

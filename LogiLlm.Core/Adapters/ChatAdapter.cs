@@ -28,6 +28,9 @@ public sealed partial class ChatAdapter : AdapterBase
     public override string Name => "ChatAdapter";
 
     /// <inheritdoc />
+    protected override bool CachesPromptTexts => true;
+
+    /// <inheritdoc />
     protected override string MissingHint => "each output must follow its [[ ## field ## ]] marker";
 
     /// <inheritdoc />

@@ -27,6 +27,9 @@ public sealed class JsonAdapter : AdapterBase
     public override string Name => "JSONAdapter";
 
     /// <inheritdoc />
+    protected override bool CachesPromptTexts => true;
+
+    /// <inheritdoc />
     protected override string MissingHint => "the reply must contain a JSON object with one property per output field";
 
     /// <inheritdoc />

@@ -22,6 +22,9 @@ public sealed partial class MarkdownAdapter : AdapterBase
     public override string Name => "MarkdownAdapter";
 
     /// <inheritdoc />
+    protected override bool CachesPromptTexts => true;
+
+    /// <inheritdoc />
     protected override string MissingHint => "each output must follow a '## field' heading or a '**field:**' label";
 
     /// <inheritdoc />

@@ -22,6 +22,9 @@ public sealed partial class XmlAdapter : AdapterBase
     public override string Name => "XMLAdapter";
 
     /// <inheritdoc />
+    protected override bool CachesPromptTexts => true;
+
+    /// <inheritdoc />
     protected override string MissingHint => "each output must be wrapped in <field>...</field>";
 
     /// <inheritdoc />

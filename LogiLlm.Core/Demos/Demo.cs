@@ -4,7 +4,11 @@ using LogiLlm.Signatures;
 
 namespace LogiLlm.Demos;
 
-/// <summary>A few-shot example: input values and the output values a good answer has.</summary>
+/// <summary>
+/// A few-shot example: input values and the output values a good answer has. A value: to change a demo, replace it
+/// (<c>with</c>, or a new demo); the built-in adapters keep a demo's formatted messages for as long as the demo object
+/// lives, except for demos whose values can change in place (nested JSON objects or arrays, a dictionary that is not read-only).
+/// </summary>
 /// <param name="Inputs">Input field values.</param>
 /// <param name="Outputs">Output field values.</param>
 public sealed record Demo(IReadOnlyDictionary<string, JsonNode?> Inputs, IReadOnlyDictionary<string, JsonNode?> Outputs)

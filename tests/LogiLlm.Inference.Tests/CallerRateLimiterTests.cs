@@ -14,37 +14,29 @@ public sealed class CallerRateLimiterTests
     {
         // One permit a minute: a second request of the same caller within the test is refused.
         using var limiter = new CallerRateLimiter(Options.Create(new RateLimitOptions { PermitsPerMinute = 1 }));
-        HttpContext[] callers =
-        [
-            Authenticated("ApiKey", "predict-key-1"),
-            Authenticated("ApiKey", "predict-key-2"),
-            Authenticated("Bearer", "predict-key-1"),
-            Anonymous(IPAddress.Parse("10.0.0.1")),
-            Anonymous(IPAddress.Parse("10.0.0.2")),
-            Anonymous(null),
-        ];
-
-        foreach (var caller in callers)
+        foreach (var caller in Callers())
         {
             using var first = limiter.AttemptAcquire(caller, 1);
             Assert.True(first.IsAcquired);
         }
 
-        HttpContext[] again =
-        [
-            Authenticated("ApiKey", "predict-key-1"),
-            Authenticated("ApiKey", "predict-key-2"),
-            Authenticated("Bearer", "predict-key-1"),
-            Anonymous(IPAddress.Parse("10.0.0.1")),
-            Anonymous(IPAddress.Parse("10.0.0.2")),
-            Anonymous(null),
-        ];
-        foreach (var caller in again)
+        // The same callers in new requests.
+        foreach (var caller in Callers())
         {
             using var second = limiter.AttemptAcquire(caller, 1);
             Assert.False(second.IsAcquired);
         }
     }
+
+    private static HttpContext[] Callers() =>
+    [
+        Authenticated("ApiKey", "predict-key-1"),
+        Authenticated("ApiKey", "predict-key-2"),
+        Authenticated("Bearer", "predict-key-1"),
+        Anonymous(IPAddress.Parse("10.0.0.1")),
+        Anonymous(IPAddress.Parse("10.0.0.2")),
+        Anonymous(null),
+    ];
 
     [Fact]
     public void An_authenticated_caller_is_named_by_scheme_and_name_and_an_anonymous_one_by_address()

@@ -49,5 +49,7 @@ internal sealed class PersistenceFixture
 
     public LoadOptions LoadSigned { get; } = new() { TrustedSigningKeys = [Key], RequireSignature = true, RequireDigest = true };
 
+    public SaveOptions SaveNoDigest { get; } = new() { IncludeIntegrity = false };
+
     public SaveOptions SaveSigned { get; } = new() { SigningKey = Key };
 }

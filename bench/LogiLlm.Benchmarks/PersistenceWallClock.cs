@@ -30,6 +30,7 @@ internal static class PersistenceWallClock
         Row("load (digest verified) / parse", () => ModuleLoader.LoadFromBytes(f.Bytes, f.Load), parse, rounds);
         Row("load (no digest check) / parse", () => ModuleLoader.LoadFromBytes(f.Bytes, f.LoadNoDigest), parse, rounds);
         Row("load (signed: digest + HMAC seal) / parse", () => ModuleLoader.LoadFromBytes(f.SignedBytes, f.LoadSigned), parse, rounds);
+        Row("save (no digest) / Utf8JsonWriter", () => ModuleSaver.SaveToBytes(f.Module, f.SaveNoDigest), write, rounds);
         Row("save (with digest) / Utf8JsonWriter", () => ModuleSaver.SaveToBytes(f.Module), write, rounds);
         Row("save (signed) / Utf8JsonWriter", () => ModuleSaver.SaveToBytes(f.Module, f.SaveSigned), write, rounds);
     }

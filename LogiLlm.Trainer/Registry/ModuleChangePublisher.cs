@@ -67,8 +67,7 @@ public sealed class ModuleChangePublisher(
                 ModuleCacheRegistration.PointerOptions(options, alias: false).SetSkipMemoryCacheWrite(), stoppingToken);
             foreach (var alias in change.Aliases)
             {
-                await cache.SetAsync(ModuleCacheKeys.Pointer(change.Name, alias), pointer,
-                    ModuleCacheRegistration.PointerOptions(options, alias: true).SetSkipMemoryCacheWrite(), stoppingToken);
+                await WriteAliasAsync(change.Name, alias, pointer, stoppingToken);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LogiLlm.Persistence.PersistenceException)
@@ -76,6 +75,31 @@ public sealed class ModuleChangePublisher(
             logger.LogWarning(ex, "Could not read {Module}@{Version} back to write it into the module cache; replicas fetch it from the registry", change.Name, change.Version);
         }
     }
+
+    /// <summary>
+    /// Writes what <paramref name="alias"/> points at, unless a newer change moved it meanwhile. Replicas announce their
+    /// changes concurrently (two imports at once on two trainers), so the change of version 19 may be written after that
+    /// of 20: the alias is written only while the registry says it points at this version, and checked again after the
+    /// write; if it moved, the pointer is removed, so that replicas ask the registry. Removing is safe in any order, and
+    /// the last write is always followed by a read of the registry, so the cache never keeps an older version.
+    /// </summary>
+    private async Task WriteAliasAsync(string name, string alias, ModulePointer pointer, CancellationToken stoppingToken)
+    {
+        var key = ModuleCacheKeys.Pointer(name, alias);
+        if (await PointsAtAsync(name, alias, pointer.Version, stoppingToken))
+        {
+            await cache.SetAsync(key, pointer, ModuleCacheRegistration.PointerOptions(cacheOptions.Value, alias: true).SetSkipMemoryCacheWrite(), stoppingToken);
+            if (await PointsAtAsync(name, alias, pointer.Version, stoppingToken))
+            {
+                return;
+            }
+        }
+
+        await cache.RemoveAsync(key, token: stoppingToken);
+    }
+
+    private async Task<bool> PointsAtAsync(string name, string alias, int version, CancellationToken stoppingToken) =>
+        (await store.GetAliasesAsync(name, stoppingToken)).TryGetValue(alias, out var current) && current == version;
 
     private async Task PublishWithRetriesAsync(ModuleChange change, CancellationToken stoppingToken)
     {

@@ -40,6 +40,11 @@ internal static class ModuleScan
         {
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // Text that is not valid UTF-8 where the pass reads a string: the full parse says where.
+            return null;
+        }
     }
 
     /// <summary>Left by the pass for what it does not read itself; the full path reads it and says what is wrong.</summary>

@@ -142,6 +142,17 @@ public sealed class FastReadTests
     }
 
     [Fact]
+    public void Invalid_utf8_in_a_demo_string_is_left_to_the_full_parse_which_refuses_it()
+    {
+        var text = Encoding.UTF8.GetBytes(ReplaceFirst(Unsigned(Module(demos: 2)), "\"source\": \"manual\"", "\"source\": \"m@nual\""));
+        var at = Array.IndexOf(text, (byte)'@');
+        text[at] = 0xC3; // a lead byte without its continuation
+        Assert.Null(ModuleScan.TryRead(text, 64));
+
+        Assert.Throws<PersistenceException>(() => ModuleLoader.LoadFromBytes(text, Fast));
+    }
+
+    [Fact]
     public void Content_after_the_document_is_refused()
     {
         var text = Unsigned(Module(demos: 2)) + " {}";

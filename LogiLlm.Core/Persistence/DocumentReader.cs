@@ -131,15 +131,9 @@ internal sealed class DocumentReader
     }
 
     /// <summary>Parses UTF-8 bytes into a root object with the given depth limit.</summary>
-    public JsonObject ParseRoot(ReadOnlyMemory<byte> utf8, long maxBytes, int maxDepth) => ParseRoot(utf8, maxBytes, maxDepth, out _);
-
-    /// <summary>Parses UTF-8 bytes into a root object; <paramref name="rootElement"/> is the same document as a read-only element.</summary>
-    public JsonObject ParseRoot(ReadOnlyMemory<byte> utf8, long maxBytes, int maxDepth, out JsonElement rootElement)
-    {
-        // Not disposed on purpose: the nodes built over it read it lazily (as JsonNode.Parse does).
-        rootElement = Parse(utf8, maxBytes, maxDepth).RootElement;
-        return JsonObject.Create(rootElement, NodeOptions)!;
-    }
+    /// <remarks>The document is not disposed on purpose: the nodes built over it read it lazily (as JsonNode.Parse does).</remarks>
+    public JsonObject ParseRoot(ReadOnlyMemory<byte> utf8, long maxBytes, int maxDepth) =>
+        JsonObject.Create(Parse(utf8, maxBytes, maxDepth).RootElement, NodeOptions)!;
 
     /// <summary>
     /// Parses UTF-8 bytes with the limits into a document whose root is an object. The document reads
